@@ -17,10 +17,12 @@ setup: $(BIN)/ficlens
 demo: setup
 	bash scripts/demo.sh
 
-## Chromium for the browser tests (Debian package; needs root, as on CI).
+## Chromium for the browser tests: Debian's package at /usr/bin/chromium, driven by the
+## playwright Python package from .venv (never `playwright install`). Needs root, as on CI.
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	@test -x /usr/bin/chromium || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  ($$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null) \
 	  || echo "could not install chromium: browser tests will fail and say so"; }
 
 lint: setup

@@ -66,6 +66,7 @@ def to_dict(doc: Document) -> dict[str, Any]:
             for r in doc.relationships
         ],
         "warnings": list(doc.warnings),
+        "consistency": list(doc.layers.get("consistency", [])),
         "stats": {"words": doc.word_count(), "characters": len(doc.text)},
     }
 

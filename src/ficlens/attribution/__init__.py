@@ -1,0 +1,1 @@
+"""Shared helpers for finding quotations and attributing them: paragraphs and word lists."""

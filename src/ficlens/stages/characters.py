@@ -1,0 +1,690 @@
+"""The `characters` stage: who the story names, which names belong together, and each one's gender.
+
+SpaCy's NER is noisy on fan fiction, so a name is accepted on combined evidence gathered in one
+pass over the tokens: PERSON entities, honorifics ("Mr. Reddington"), subjects of speech verbs,
+possessives, vocatives inside quotes, and how often the word is written in lower case elsewhere
+(the colour "red" vs the man "Red"). Names are then clustered the way a reader does it: full
+names anchor first names, surnames and titled forms; nicknames join their formal names (the
+`nicknames` package); a short form that starts a known name joins it ("Red" -> "Reddington");
+a name used only in dialogue that fills the gap of a main character's name (first name only vs
+surname only) joins that character. Each step only ever looks at distinct name strings, so the
+stage stays linear in the number of tokens.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ficlens.document import Character, Document, Mention
+from ficlens.names import (
+    FIRST_NAME_TITLES,
+    NON_PERSON_LABELS,
+    NOT_NAMES,
+    OATH_OPENERS,
+    OATHS,
+    PERSON_LABELS,
+    READER_INSERT,
+    SPEECH_VERBS,
+    TITLES,
+    QuoteIndex,
+    first_name_gender,
+    fold,
+    is_known_first_name,
+    is_title,
+    name_family,
+    quote_spans,
+    slug,
+    title_key,
+)
+from ficlens.pipeline import Config, stage
+from ficlens.stages.tokens import Tokens
+
+CONNECTORS = frozenset({"of", "de", "van", "von", "da", "du", "del", "della", "di", "le", "la"})
+DETERMINERS = frozenset({"the", "my", "his", "her", "your", "our", "their", "a", "an"})
+PLACE_PREPS = frozenset({"in", "from", "near", "inside", "outside", "into", "across", "through"})
+OPENERS = frozenset({'"', "\u201c", "\u201d", "(", "[", "'", "\u2018", "*", "_", "-", "\u2014"})
+SENT_END = frozenset({".", "!", "?", "...", "\u2026", ";", ":"})
+VOCATIVE_NEXT = frozenset({",", "!", "?", ".", "...", "\u2026", "\u2014", "-", "--", ";"})
+VOCATIVE_PREV = frozenset({",", "\u2014", "-", "oh", "dear", "please", "no", "yes"})
+SUBJECT_PRONOUNS = {"he": "M", "his": "M", "himself": "M", "she": "F", "herself": "F"}
+
+
+@dataclass
+class Form:
+    """One distinct naming string and the evidence gathered at its occurrences."""
+
+    text: str
+    title: str | None
+    parts: list[str]
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    descriptive: bool = False
+    person_ents: int = 0
+    other_ents: int = 0
+    speech: int = 0
+    possessive: int = 0
+    vocative: int = 0
+    subject: int = 0
+    place: int = 0
+    mid: int = 0
+    propn: int = 0
+    in_quote: int = 0
+    determined: int = 0
+    he: int = 0
+    she: int = 0
+    cast: int | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.spans)
+
+    @property
+    def in_narration(self) -> int:
+        return self.count - self.in_quote
+
+    @property
+    def title_gender(self) -> str:
+        return TITLES.get(title_key(self.title), "U") if self.title else "U"
+
+
+@dataclass
+class Cluster:
+    """A character under construction: its forms and which parts of a name it has."""
+
+    forms: list[Form] = field(default_factory=list)
+    firsts: set[str] = field(default_factory=set)
+    lasts: set[str] = field(default_factory=set)
+    nick: bool = False
+    cast_name: str | None = None
+    cast_aliases: list[str] = field(default_factory=list)
+    alive: bool = True
+
+    @property
+    def count(self) -> int:
+        return sum(f.count for f in self.forms)
+
+    @property
+    def narration_count(self) -> int:
+        return sum(f.in_narration for f in self.forms)
+
+    @property
+    def descriptive(self) -> bool:
+        return bool(self.forms) and all(f.descriptive for f in self.forms) and not self.cast_name
+
+    def families(self) -> set[str]:
+        out: set[str] = set()
+        for f in self.firsts:
+            out |= name_family(f)
+        return out
+
+    def gender_votes(self) -> tuple[float, float]:
+        m = fm = 0.0
+        for f in self.forms:
+            tg = f.title_gender
+            if tg == "M":
+                m += 3 * f.count
+            elif tg == "F":
+                fm += 3 * f.count
+            m += f.he
+            fm += f.she
+        for first in self.firsts:
+            g, conf = first_name_gender(first)
+            if g == "M":
+                m += 2 * conf
+            elif g == "F":
+                fm += 2 * conf
+        return m, fm
+
+    def gender(self) -> str:
+        m, fm = self.gender_votes()
+        if m > 1.5 * fm and m >= 1:
+            return "M"
+        if fm > 1.5 * m and fm >= 1:
+            return "F"
+        return "U"
+
+    def absorb(self, other: Cluster) -> None:
+        if other is self:
+            return
+        self.forms.extend(other.forms)
+        self.firsts |= other.firsts
+        self.lasts |= other.lasts
+        self.nick = self.nick or other.nick
+        self.cast_name = self.cast_name or other.cast_name
+        self.cast_aliases.extend(other.cast_aliases)
+        other.forms = []
+        other.alive = False
+
+
+def compatible(a: str, b: str) -> bool:
+    return a == "U" or b == "U" or a == b
+
+
+def is_cap_word(t: str) -> bool:
+    if not t[:1].isupper():
+        return False
+    core = t.replace("-", "").replace("'", "").replace("\u2019", "").replace(".", "")
+    if not core.isalpha():
+        return False
+    return not (len(core) > 2 and core.isupper())
+
+
+def simple_tokens(doc: Document) -> Tokens:
+    """A regex tokenization of the story when spaCy is switched off (no tags, no entities)."""
+    toks = Tokens()
+    pattern = re.compile(r"\w+(?:['\u2019.]\w+)*\.?|[^\w\s]")
+    for rs, re_ in doc.story_regions():
+        prev_end = "."
+        for m in pattern.finditer(doc.text, rs, re_):
+            t = m.group()
+            if t.endswith(".") and len(t) > 1 and not is_title(t):
+                toks.start.append(m.start())
+                toks.end.append(m.end() - 1)
+                toks.tag.append("")
+                toks.pos.append("")
+                toks.lemma.append(t[:-1].lower())
+                toks.sent_start.append(1 if prev_end in SENT_END else 0)
+                t, prev_end = ".", t[:-1]
+                toks.start.append(m.end() - 1)
+                toks.end.append(m.end())
+            else:
+                toks.start.append(m.start())
+                toks.end.append(m.end())
+            toks.tag.append("")
+            toks.pos.append("")
+            toks.lemma.append(t.lower())
+            toks.sent_start.append(1 if prev_end in SENT_END else 0)
+            prev_end = t
+    return toks
+
+
+def token_ent_labels(toks: Tokens) -> list[str]:
+    """Entity label of each token ('' outside entities), by one merge walk."""
+    labels = [""] * len(toks)
+    j = 0
+    ents = toks.ents
+    for i in range(len(toks)):
+        s = toks.start[i]
+        while j < len(ents) and ents[j][1] <= s:
+            j += 1
+        if j < len(ents) and ents[j][0] <= s < ents[j][1]:
+            labels[i] = ents[j][2]
+    return labels
+
+
+class Extractor:
+    """One pass over the tokens collecting candidate naming strings and their evidence."""
+
+    def __init__(self, doc: Document, toks: Tokens, quotes: QuoteIndex):
+        self.doc = doc
+        self.toks = toks
+        self.quotes = quotes
+        self.words = [doc.text[toks.start[i] : toks.end[i]] for i in range(len(toks))]
+        self.lower = [w.strip("-'\u2019").lower() or w for w in self.words]
+        self.labels = token_ent_labels(toks)
+        self.lower_vocab = Counter(w for w in self.words if w.islower())
+        self.forms: dict[str, Form] = {}
+
+    def sentence_initial(self, i: int) -> bool:
+        if i == 0 or self.toks.sent_start[i]:
+            return True
+        prev = self.words[i - 1]
+        if prev in SENT_END or prev in OPENERS:
+            return True
+        return "\n" in self.doc.text[self.toks.end[i - 1] : self.toks.start[i]]
+
+    def run(self) -> dict[str, Form]:
+        words, n = self.words, len(self.words)
+        i = 0
+        while i < n:
+            w = words[i]
+            if not (is_cap_word(w) or is_title(w)):
+                i += 1
+                continue
+            j = i
+            while j < n:
+                wj = words[j]
+                joins = (
+                    self.lower[j] in CONNECTORS
+                    and j > i
+                    and j + 1 < n
+                    and is_cap_word(words[j + 1])
+                    and self.lower[j + 1] not in NOT_NAMES
+                )
+                if is_cap_word(wj) or (is_title(wj) and j == i) or joins:
+                    j += 1
+                else:
+                    break
+            self.add_run(i, j)
+            i = max(j, i + 1)
+        return self.forms
+
+    def add_run(self, i: int, j: int) -> None:
+        words, lower = self.words, self.lower
+        if lower[j - 1] in OATHS and (j - i == 1 or lower[i] in OATH_OPENERS):
+            return
+        start = i
+        while start < j and not is_title(words[start]):
+            first = words[start]
+            drop = lower[start] in NOT_NAMES or lower[start] in CONNECTORS
+            if not drop and self.sentence_initial(start) and self.labels[start] not in PERSON_LABELS:
+                drop = self.lower_vocab.get(lower[start], 0) > 0 and start + 1 < j
+            if not drop and len(first) == 1:
+                drop = True
+            if not drop:
+                break
+            start += 1
+        end = j
+        while end > start and (lower[end - 1] in NOT_NAMES or lower[end - 1] in CONNECTORS):
+            if is_title(words[end - 1]) and end - 1 == start:
+                break
+            end -= 1
+        if end <= start:
+            return
+        title = words[start] if is_title(words[start]) else None
+        name_words = words[start + 1 : end] if title else words[start:end]
+        if not name_words:
+            return
+        if all(w.lower() in NOT_NAMES for w in name_words):
+            return
+        parts = [w for w in name_words if w.lower() not in CONNECTORS]
+        s, e = self.toks.start[start], self.toks.end[end - 1]
+        text = " ".join(self.doc.text[s:e].split())
+        form = self.forms.get(text)
+        if form is None:
+            form = self.forms[text] = Form(text=text, title=title, parts=parts)
+        form.spans.append((s, e))
+        self.collect(form, start, end)
+
+    def collect(self, form: Form, start: int, end: int) -> None:
+        lower, n = self.lower, len(self.words)
+        s = self.toks.start[start]
+        quoted = self.quotes.inside(s)
+        form.in_quote += quoted
+        labels = {self.labels[k] for k in range(start, end)}
+        if labels & PERSON_LABELS:
+            form.person_ents += 1
+        elif labels & NON_PERSON_LABELS:
+            form.other_ents += 1
+        prev = lower[start - 1] if start > 0 else ""
+        nxt = lower[end] if end < n else ""
+        if not self.sentence_initial(start):
+            form.mid += 1
+        if any(self.toks.tag[k] in ("NNP", "NNPS") for k in range(start, end)):
+            form.propn += 1
+        if prev in DETERMINERS:
+            form.determined += 1
+        if prev in PLACE_PREPS:
+            form.place += 1
+        if nxt in SPEECH_VERBS or (prev in SPEECH_VERBS and nxt in VOCATIVE_NEXT):
+            form.speech += 1
+        if nxt in ("'s", "\u2019s", "'", "\u2019"):
+            form.possessive += 1
+        tag = self.toks.tag[end] if end < n else ""
+        if tag.startswith("VB") or tag == "MD":
+            form.subject += 1
+        if quoted:
+            closes = end >= n or not self.quotes.inside(self.toks.start[end])
+            if nxt in VOCATIVE_NEXT or closes:
+                opens = start == 0 or not self.quotes.inside(self.toks.start[start - 1])
+                after_comma = prev == "," and nxt in (",", "!", "?")
+                if opens or after_comma or prev in VOCATIVE_PREV:
+                    form.vocative += 1
+        elif tag.startswith("VB") or tag == "MD" or prev in (",", "and"):
+            self.pronoun_after(form, end)
+
+    def pronoun_after(self, form: Form, k: int) -> None:
+        """The first he/she after a name in narration hints at the name's gender."""
+        for m in range(k, min(k + 25, len(self.words))):
+            w = self.lower[m]
+            if w in SUBJECT_PRONOUNS and not self.quotes.inside(self.toks.start[m]):
+                if SUBJECT_PRONOUNS[w] == "M":
+                    form.he += 1
+                else:
+                    form.she += 1
+                return
+            if w in ("i", "we", "they") and not self.quotes.inside(self.toks.start[m]):
+                return
+
+
+def accept(form: Form, lower_vocab: Counter[str]) -> bool:
+    """Is this naming string a person? Weighs the evidence gathered at its occurrences."""
+    if form.cast is not None:
+        return True
+    words = [p.lower() for p in form.parts]
+    if not words or all(w in NOT_NAMES for w in words):
+        return False
+    if any(len(p) < 2 for p in form.parts) and len(form.parts) == 1:
+        return False
+    person = (
+        form.person_ents
+        + 2 * form.speech
+        + form.possessive
+        + 1.5 * form.vocative
+        + 0.5 * form.subject
+        + (3 * form.count if form.title else 0)
+    )
+    nonperson = form.other_ents + form.place
+    if nonperson > person:
+        return False
+    if form.descriptive:
+        return form.count >= 2 and form.mid >= 2 and person >= 2
+    if len(form.parts) == 1 and not form.title:
+        low = lower_vocab.get(words[0], 0)
+        if low > 2 * form.mid + 2 * form.speech + form.vocative:
+            return False
+        if form.mid == 0 and (low > 0 or (form.person_ents == 0 and form.propn == 0)):
+            return False
+    return person >= 1
+
+
+def classify(forms: dict[str, Form]) -> None:
+    """Mark descriptive names: capitalised common nouns used after the/my ('the Doctor')."""
+    for f in forms.values():
+        if f.title or f.cast is not None:
+            continue
+        if f.determined * 2 > f.count:
+            f.descriptive = True
+
+
+def pick(cands: list[Cluster], gender: str) -> Cluster | None:
+    """The most mentioned candidate compatible with a gender hint."""
+    ok = [c for c in cands if c.alive and compatible(gender, c.gender())]
+    return max(ok, key=lambda c: c.count) if ok else None
+
+
+class Clusterer:
+    """Groups accepted forms into characters, most informative names first."""
+
+    def __init__(self, forms: list[Form], cast: list[tuple[str, list[str]]] | None):
+        self.forms = forms
+        self.clusters: list[Cluster] = []
+        self.cast_clusters: list[Cluster] = []
+        for name, aliases in cast or []:
+            c = self.new()
+            c.cast_name = name
+            c.cast_aliases = [name, *aliases]
+            parts = [p for p in name.split() if not is_title(p)]
+            if len(parts) >= 2:
+                c.firsts.add(parts[0])
+                c.lasts.add(parts[-1])
+            elif parts:
+                c.firsts.add(parts[0])
+            self.cast_clusters.append(c)
+
+    def new(self) -> Cluster:
+        c = Cluster()
+        self.clusters.append(c)
+        return c
+
+    def alive(self) -> list[Cluster]:
+        return [c for c in self.clusters if c.alive]
+
+    def run(self) -> list[Cluster]:
+        forms = sorted(self.forms, key=lambda f: (len(f.parts) if f.descriptive else -len(f.parts), -f.count))
+        for f in forms:
+            if f.cast is not None:
+                c = self.cast_clusters[f.cast]
+                c.forms.append(f)
+                continue
+            if f.descriptive:
+                head = next((c for c in self.alive() if any(g.text == f.parts[0] for g in c.forms)), None)
+                (head or self.new()).forms.append(f)
+            elif len(f.parts) >= 2:
+                self.place_full(f)
+            elif f.title:
+                self.place_titled(f)
+        for f in forms:
+            if f.cast is None and not f.descriptive and len(f.parts) == 1 and not f.title:
+                self.place_bare(f)
+        self.merge_prefixes()
+        self.merge_dialogue_only()
+        self.merge_descriptive()
+        return [c for c in self.alive() if c.forms or c.cast_name]
+
+    def place_full(self, f: Form) -> None:
+        first, last = f.parts[0], f.parts[-1]
+        fam = name_family(first)
+        for c in self.alive():
+            if fold(last) in {fold(x) for x in c.lasts} and (c.families() & fam):
+                c.forms.append(f)
+                return
+        for c in self.alive():
+            if not c.lasts and c.cast_name and (c.families() & fam):
+                c.forms.append(f)
+                c.lasts.add(last)
+                return
+        c = self.new()
+        c.forms.append(f)
+        c.firsts.add(first)
+        c.lasts.add(last)
+
+    def place_titled(self, f: Form) -> None:
+        part = f.parts[0]
+        gender = f.title_gender
+        as_first = title_key(f.title or "") in FIRST_NAME_TITLES and is_known_first_name(part)
+        if as_first:
+            fam = name_family(part)
+            c = pick([c for c in self.alive() if c.families() & fam], gender)
+        else:
+            key = fold(part)
+            c = pick([c for c in self.alive() if key in {fold(x) for x in c.lasts}], gender)
+        if c is None:
+            c = self.new()
+            (c.firsts if as_first else c.lasts).add(part)
+        c.forms.append(f)
+
+    def place_bare(self, f: Form) -> None:
+        part = f.parts[0]
+        key = fold(part)
+        fam = name_family(part)
+        by_last = [c for c in self.alive() if key in {fold(x) for x in c.lasts}]
+        by_first = [c for c in self.alive() if c.families() & fam]
+        g, conf = first_name_gender(part)
+        order = (by_first, by_last) if is_known_first_name(part) else (by_last, by_first)
+        for cands in order:
+            c = pick(cands, g if conf >= 0.6 else "U")
+            if c is not None:
+                c.forms.append(f)
+                return
+        c = self.new()
+        c.forms.append(f)
+        if is_known_first_name(part):
+            c.firsts.add(part)
+        else:
+            c.firsts.add(part)
+            c.nick = True
+
+    def merge_prefixes(self) -> None:
+        """`Red` joins `Reddington`: a short unknown name that starts exactly one known name."""
+        for c in sorted(self.alive(), key=lambda c: c.count):
+            if not c.alive or len(c.forms) != 1 or len(c.forms[0].parts) != 1 or c.cast_name:
+                continue
+            word = c.forms[0].parts[0]
+            g, _ = first_name_gender(word)
+            if g != "U" or len(word) < 3:
+                continue
+            targets = []
+            for o in self.alive():
+                if o is c:
+                    continue
+                names = {p for f in o.forms for p in f.parts}
+                if any(len(p) >= len(word) + 2 and p.startswith(word) for p in names):
+                    targets.append(o)
+            if len(targets) == 1 and compatible(c.gender(), targets[0].gender()):
+                t = targets[0]
+                t.forms.extend(c.forms)
+                t.nick = True
+                c.forms = []
+                c.alive = False
+
+    def merge_dialogue_only(self) -> None:
+        """A name heard only in dialogue that fills the gap of a main character's name joins it.
+
+        Fan fiction names its leads by first name or nickname in narration and by title and
+        surname in dialogue ("Agent Keen"); a one-part name used only inside quotes, whose
+        missing part (surname or first name) is exactly what a leading character of matching
+        gender lacks, is taken to be that character.
+        """
+        for c in sorted(self.alive(), key=lambda c: -c.count):
+            if not c.alive or c.cast_name or c.descriptive or c.narration_count > 0:
+                continue
+            has_first = bool(c.firsts) and not c.lasts
+            has_last = bool(c.lasts) and not c.firsts
+            if not (has_first or has_last):
+                continue
+            best = None
+            for t in self.alive():
+                if t is c or t.narration_count < 2 or t.count < c.count:
+                    continue
+                if t.descriptive or not compatible(c.gender(), t.gender()):
+                    continue
+                if has_first and t.firsts:
+                    continue
+                if has_last and t.lasts:
+                    continue
+                if best is None or t.count > best.count:
+                    best = t
+            if best is not None:
+                best.absorb(c)
+
+    def merge_descriptive(self) -> None:
+        """A descriptive name joins the named character it keeps company with, if any."""
+        named = [c for c in self.alive() if not c.descriptive]
+        if not named:
+            return
+        starts = sorted(((s, c) for c in named for f in c.forms for s, _ in f.spans), key=lambda x: x[0])
+
+        keys = [s for s, _ in starts]
+        for c in [c for c in self.alive() if c.descriptive]:
+            votes: Counter[int] = Counter()
+            for f in c.forms:
+                for s, _ in f.spans:
+                    lo = bisect.bisect_left(keys, s - 400)
+                    hi = bisect.bisect_right(keys, s + 200)
+                    for k in range(lo, hi):
+                        votes[id(starts[k][1])] += 1
+            if not votes:
+                continue
+            best_id, n = votes.most_common(1)[0]
+            target = next(o for o in named if id(o) == best_id)
+            if n >= 1 and compatible(c.gender(), target.gender()):
+                target.absorb(c)
+
+
+def cast_forms(doc: Document, cast: list[tuple[str, list[str]]], forms: dict[str, Form]) -> None:
+    """Find every cast name and alias in the story (one alternation, one pass)."""
+    lookup: dict[str, int] = {}
+    for idx, (name, aliases) in enumerate(cast):
+        for a in [name, *aliases]:
+            lookup.setdefault(fold(a), idx)
+    for f in forms.values():
+        idx = lookup.get(fold(f.text))
+        if idx is None and f.title:
+            idx = lookup.get(fold(" ".join(f.parts)))
+        if idx is not None:
+            f.cast = idx
+    names = sorted({a for name, aliases in cast for a in [name, *aliases]}, key=len, reverse=True)
+    if not names:
+        return
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in names) + r")(?!\w)")
+    seen = {sp for f in forms.values() for sp in f.spans}
+    for rs, re_ in doc.story_regions():
+        for m in pattern.finditer(doc.text, rs, re_):
+            if (m.start(), m.end()) in seen:
+                continue
+            text = m.group()
+            f = forms.get(text)
+            if f is None:
+                parts = [p for p in text.split() if not is_title(p)] or [text]
+                title = text.split()[0] if is_title(text.split()[0]) and len(parts) else None
+                f = forms[text] = Form(text=text, title=title, parts=parts)
+                f.cast = lookup[fold(text)]
+            f.spans.append((m.start(), m.end()))
+
+
+def drop_nested(mentions: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Keep the longest of overlapping name spans (a cast alias inside a found full name)."""
+    out: list[tuple[int, int, str]] = []
+    for s, e, cid in sorted(mentions, key=lambda m: (m[0], -m[1])):
+        if out and s < out[-1][1]:
+            continue
+        out.append((s, e, cid))
+    return out
+
+
+def best_name(c: Cluster) -> str:
+    if c.cast_name:
+        return c.cast_name
+    named = [f for f in c.forms if not f.descriptive] or c.forms
+    return max(named, key=lambda f: (len(f.parts), f.title is None, f.count, len(f.text))).text
+
+
+def reader_insert_spans(doc: Document) -> list[tuple[int, int]]:
+    spans = []
+    for rs, re_ in doc.story_regions():
+        spans.extend(m.span() for m in READER_INSERT.finditer(doc.text, rs, re_))
+    return spans
+
+
+def build_characters(doc: Document, config: Config) -> list[Character]:
+    toks = doc.layers.get("tokens")
+    if toks is None:
+        toks = simple_tokens(doc)
+        doc.layers["tokens"] = toks
+    quotes = QuoteIndex(quote_spans(doc))
+    ex = Extractor(doc, toks, quotes)
+    forms = ex.run()
+    if config.cast:
+        cast_forms(doc, config.cast, forms)
+    classify(forms)
+    accepted = [f for f in forms.values() if accept(f, ex.lower_vocab)]
+    heads = {f.text for f in accepted}
+    accepted += [
+        f
+        for f in forms.values()
+        if f.descriptive and len(f.parts) > 1 and f.parts[0] in heads and f not in accepted
+    ]
+    clusters = Clusterer(accepted, config.cast).run()
+    total = sum(c.count for c in clusters) or 1
+    chars: list[Character] = []
+    used: set[str] = set()
+    mentions: list[tuple[int, int, str]] = []
+    order = sorted(clusters, key=lambda c: (-c.count, best_name(c)))
+    if config.cast:
+        order = [c for c in clusters if c.cast_name] + [c for c in order if not c.cast_name]
+    for c in order:
+        name = best_name(c)
+        cid = base = slug(name)
+        k = 2
+        while cid in used:
+            cid, k = f"{base}_{k}", k + 1
+        used.add(cid)
+        counts = Counter({f.text: f.count for f in c.forms})
+        aliases = [a for a, _ in counts.most_common()]
+        share = c.count / total
+        role = "major" if share >= 0.15 else "minor" if c.count >= 3 else "mentioned"
+        first = min((s for f in c.forms for s, _ in f.spans), default=None)
+        ch = Character(
+            id=cid,
+            name=name,
+            aliases=aliases,
+            gender=c.gender(),
+            extra={"role": role, "first_mention": first, "name_count": c.count},
+        )
+        if c.cast_name:
+            ch.extra["cast"] = True
+        chars.append(ch)
+        mentions.extend((s, e, cid) for f in c.forms for s, e in f.spans)
+    by_id = {c.id: c for c in chars}
+    for s, e, cid in drop_nested(mentions):
+        by_id[cid].mentions.append(Mention(s, e, "name"))
+    doc.layers["character_names"] = {fold(a): c.id for c in chars for a in c.aliases}
+    return chars
+
+
+@stage("characters", requires=("tokens", "quotes"), provides=("characters",))
+def characters_stage(doc: Document, config: Config) -> None:
+    doc.characters = build_characters(doc, config)

@@ -1,0 +1,197 @@
+"""The `relationships` stage: which characters are bound together, how, and how strongly.
+
+Evidence per pair, gathered paragraph by paragraph in one pass over sorted mentions:
+- sharing a paragraph (names, pronouns and the narrator's "I" all count, after coref);
+- speaking to each other (quote speaker -> addressees, from the speakers stage);
+- words of a kind of bond in the paragraphs they share (love, kiss -> romantic; mother,
+  sister -> family; agent, boss, office -> professional; friend -> friendship; hate, fight ->
+  adversarial), plus terms of address inside their quotes ("darling", "sir");
+- AO3 relationship tags in the metadata ("A/B" romantic, "A & B" friendship), which are
+  the author's own statement and outweigh everything else.
+The score is the pair's evidence over the strongest pair's, so the central pair comes first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from itertools import combinations
+
+from ficlens.document import Document, Relationship
+from ficlens.names import fold, word_set
+from ficlens.pipeline import Config, stage
+
+WORD = re.compile(r"[a-z]+")
+CUES: dict[str, frozenset[str]] = {
+    "romantic": word_set(
+        """love loved loves loving lover lovers kiss kissed kisses kissing heart darling
+        sweetheart honey beloved husband wife boyfriend girlfriend fiance fiancee married
+        marry wedding embrace embraced caress caressed desire romance romantic passion
+        lips bed date jealous adore adored"""
+    ),
+    "family": word_set(
+        """mother father mom dad mum mama papa sister brother son daughter aunt uncle niece
+        nephew cousin grandmother grandfather grandma grandpa family parents sibling twin"""
+    ),
+    "professional": word_set(
+        """agent agents boss sir colleague colleagues partner task force work job office
+        case mission team director assistant client employer employee meeting fbi business
+        professor student teacher pupil mentor lesson lessons captain orders"""
+    ),
+    "friendship": word_set("friend friends friendship friendly buddy pal mate mates comrade"),
+    "adversarial": word_set(
+        """enemy enemies hate hated hates fight fought kill killed threat threatened rival
+        betray betrayed revenge attack attacked hurt"""
+    ),
+}
+WEIGHT = {"romantic": 1.0, "family": 1.2, "professional": 0.8, "friendship": 1.0, "adversarial": 0.9}
+MAX_PER_PARAGRAPH = 6
+MAX_PAIRS = 20
+
+
+def paragraph_bounds(doc: Document) -> list[tuple[int, int]]:
+    out = []
+    for rs, re_ in doc.story_regions():
+        pos = rs
+        while pos < re_:
+            nl = doc.text.find("\n", pos, re_)
+            end = re_ if nl < 0 else nl
+            if doc.text[pos:end].strip():
+                out.append((pos, end))
+            pos = end + 1
+    return out
+
+
+def metadata_pairs(doc: Document) -> list[tuple[str, str, str]]:
+    """(id, id, kind) for AO3 relationship tags whose names match characters."""
+    tags = doc.metadata.get("relationships") or []
+    if isinstance(tags, str):
+        tags = [tags]
+    names: dict[str, str] = {}
+    for c in doc.characters:
+        for a in [c.name, *c.aliases]:
+            names.setdefault(fold(a), c.id)
+            for part in a.split():
+                names.setdefault(fold(part), c.id)
+
+    def find(name: str) -> str | None:
+        key = fold(re.sub(r"\(.*?\)", "", name))
+        if key in names:
+            return names[key]
+        for part in key.split():
+            if part in names:
+                return names[part]
+        return None
+
+    out = []
+    for tag in tags:
+        kind, sep = ("romantic", "/") if "/" in tag else ("friendship", "&")
+        people = [find(p) for p in tag.split(sep)]
+        ids = [p for p in people if p]
+        for a, b in combinations(dict.fromkeys(ids), 2):
+            out.append((a, b, kind))
+    return out
+
+
+def build_relationships(doc: Document) -> list[Relationship]:
+    if len(doc.characters) < 2:
+        return []
+    mentions = sorted((m.start, c.id) for c in doc.characters for m in c.mentions)
+    quotes = sorted(doc.quotes, key=lambda q: q.start)
+    cooc: Counter[tuple[str, str]] = Counter()
+    talk: Counter[tuple[str, str]] = Counter()
+    cues: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    text = doc.text
+    mi = qi = 0
+    for ps, pe in paragraph_bounds(doc):
+        present: Counter[str] = Counter()
+        while mi < len(mentions) and mentions[mi][0] < pe:
+            if mentions[mi][0] >= ps:
+                present[mentions[mi][1]] += 1
+            mi += 1
+        while qi < len(quotes) and quotes[qi].start < pe:
+            q = quotes[qi]
+            if q.start >= ps and q.speaker:
+                present[q.speaker] += 1
+                for a in q.addressees:
+                    if a != q.speaker:
+                        talk[tuple(sorted((q.speaker, a)))] += 1  # type: ignore[index]
+                        present[a] += 1
+            qi += 1
+        if len(present) < 2:
+            continue
+        people = sorted(cid for cid, _ in present.most_common(MAX_PER_PARAGRAPH))
+        words = Counter(WORD.findall(text[ps:pe].lower()))
+        hits = Counter()
+        for kind, lex in CUES.items():
+            n = sum(v for w, v in words.items() if w in lex)
+            if n:
+                hits[kind] = n
+        for pair in combinations(people, 2):
+            cooc[pair] += 1
+            cues[pair].update(hits)
+    declared = {tuple(sorted((a, b))): kind for a, b, kind in metadata_pairs(doc)}
+    raw: dict[tuple[str, str], float] = {}
+    for pair in set(cooc) | set(talk) | set(declared):
+        raw[pair] = cooc[pair] + 2 * talk[pair] + (10 if pair in declared else 0)
+    top = max(raw.values(), default=0.0)
+    if top <= 0:
+        return []
+    rels = []
+    for pair, value in sorted(raw.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_PAIRS]:
+        if value < 2 and pair not in declared:
+            continue
+        votes = {k: WEIGHT[k] * v for k, v in cues[pair].items()}
+        kind = declared.get(pair) or choose_kind(votes)
+        rels.append(
+            Relationship(
+                a=pair[0],
+                b=pair[1],
+                kind=kind,
+                score=round(value / top, 3),
+                extra={
+                    "cooccurrence": cooc[pair],
+                    "dialogue": talk[pair],
+                    "cues": dict(cues[pair]),
+                    "declared": pair in declared,
+                },
+            )
+        )
+    return settle_romance(rels, cues, declared)
+
+
+def choose_kind(votes: dict[str, float], exclude: str | None = None) -> str:
+    best = max(
+        ((k, v) for k, v in votes.items() if k != exclude), key=lambda kv: kv[1], default=None
+    )
+    return best[0] if best and best[1] >= 2 else "unknown"
+
+
+def settle_romance(
+    rels: list[Relationship],
+    cues: dict[tuple[str, str], Counter[str]],
+    declared: dict[tuple[str, str], str],
+) -> list[Relationship]:
+    """Love words spill over onto bystanders ("tell her I love her", said to a colleague): a
+    character keeps as romantic only the pairs whose romantic cues reach half of their
+    strongest romance; the others take their next best kind."""
+    strongest: Counter[str] = Counter()
+    for r in rels:
+        if r.kind == "romantic":
+            n = cues[(r.a, r.b)]["romantic"]
+            for cid in (r.a, r.b):
+                strongest[cid] = max(strongest[cid], n)
+    for r in rels:
+        pair = (r.a, r.b)
+        if r.kind != "romantic" or pair in declared:
+            continue
+        n = cues[pair]["romantic"]
+        if n < 0.5 * strongest[r.a] or n < 0.5 * strongest[r.b]:
+            votes = {k: WEIGHT[k] * v for k, v in cues[pair].items()}
+            r.kind = choose_kind(votes, exclude="romantic")
+    return rels
+
+
+@stage("relationships", requires=("characters", "coref", "speakers"), provides=("relationships",))
+def relationships_stage(doc: Document, config: Config) -> None:
+    doc.relationships = build_relationships(doc)
