@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import SEEDS, analyze, require_shared
 
+from conftest import SEEDS, analyze, require_shared
 from ficlens.document import Character, Document, Mention, Narration, Source
 from ficlens.pipeline import Config
 from ficlens.stages.consistency import consistency_stage, edit_distance, is_variant

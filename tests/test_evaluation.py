@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -81,6 +82,14 @@ def test_missing_evaluation_modules_are_reported_not_fatal() -> None:
     assert isinstance(msg, str) and "does not exist" in msg
     assert "not written yet" in eval_cli.run_optional("ficlens.evaluation.not_written_yet", "f")["missing"]
 
+def test_only_selects_by_prefix_and_rejects_no_match() -> None:
+    names = ["105_a", "1064_b", "76_c"]
+    assert eval_cli.select(names, "10", None) == ["105_a", "1064_b"]
+    assert eval_cli.select(names, "76,105", 1) == ["105_a"]
+    with pytest.raises(click.BadParameter):
+        eval_cli.select(names, "zzz", None)
+
+
 def test_call_passes_only_the_arguments_a_function_takes() -> None:
     def f(novels: list[str] | None = None) -> list[str] | None:
         return novels
@@ -89,10 +98,9 @@ def test_call_passes_only_the_arguments_a_function_takes() -> None:
 
 
 @pytest.mark.slow
-def test_eval_pdnc_one_novel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_eval_pdnc_one_novel(tmp_path: Path) -> None:
     require_shared()
-    monkeypatch.setattr(eval_cli, "pdnc_novels", lambda limit: ["DaisyMiller"])
-    output, data = run_eval(tmp_path, "--corpus", "pdnc", "--limit", "1")
+    output, data = run_eval(tmp_path, "--corpus", "pdnc", "--only", "DaisyMiller")
     assert "PDNC" in output
     if "missing" not in data["pdnc"]:
         assert 0.0 <= data["pdnc"]["overall"]["speaker_accuracy"] <= 1.0

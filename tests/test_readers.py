@@ -220,7 +220,7 @@ def test_ao3_chapters_and_paratext(path: Path) -> None:
         assert text[chapter["start"] :].startswith(chapter["title"])
         first = story_start_after(result, chapter["start"])
         assert text[first:].startswith(paras[0]), chapter["title"]
-        assert paras[-1] in text[first : chapter["end"]]
+        assert text[: chapter["end"]].endswith(paras[-1])
         # the story paragraphs are the chapter's story, never paratext
         for para in (paras[0], paras[-1]):
             at = text.index(para, chapter["start"])
@@ -290,10 +290,15 @@ def test_ao3_bare_chapter_heading() -> None:
 <div class="meta group"><h2 class="heading">Prologue</h2></div>
 <div class="userstuff"><p>The robot woke before the town did.</p></div>
 <div class="meta group"><h2 class="heading">Snow</h2></div>
-<div class="userstuff"><p>It had never seen snow and did not trust it.</p></div></div></body></html>"""
+<div class="userstuff"><h2>Inventory</h2><p>Notes</p><p>It had never seen snow and did not trust it.</p></div></div></body></html>"""
     doc = read_bytes(page.encode(), "tin.html")
     assert [c.title for c in doc.chapters] == ["Prologue", "Snow"]
     assert doc.metadata["rating"] == "Mature"
+    # a heading and a "Notes" line inside the chapter text are story, not structure
+    assert [p.kind for p in doc.paratext] == ["title", "chapter_heading", "chapter_heading"]
+    assert doc.text.endswith(
+        "Snow\n\nInventory\n\nNotes\n\nIt had never seen snow and did not trust it."
+    )
 
 
 # ---------------------------------------------------------------- FanFicFare
@@ -420,3 +425,114 @@ def test_epub_reader_reads_from_memory(tmp_path: Path, monkeypatch: pytest.Monke
     doc = read_bytes(data, "book.epub")
     assert doc.chapters and list(tmp_path.iterdir()) == []
     assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
+
+
+def fff_txt(chapters: list[tuple[str, str]], toc: bool = True) -> str:
+    """A FanFicFare-style TXT of our own, CRLF and all."""
+    lines = ["", "", "The Salt Road", "", "by gullwing", "", "", "Category: Salt Road (Radio Play)"]
+    lines += ["Characters: Ottilie, Bram", "Status: Completed", "Packaged: 2025-05-05 10:00:00"]
+    lines += [
+        "Rating: K",
+        "Summary: Two couriers, one cart and a very long road. I am",
+        "bad at summaries.",
+        "",
+        "",
+        "",
+    ]
+    if toc:
+        lines += ["TABLE OF CONTENTS", "", ""] + [x for title, _ in chapters for x in (title, "")]
+        lines += ["", "", ""]
+    for title, body in chapters:
+        if toc:
+            lines += [f"        {title}", "", ""]
+        lines += [body, "", "", "", ""]
+    lines += ["End file.", ""]
+    return "\r\n".join(lines)
+
+
+def test_fff_txt_of_our_own_with_and_without_toc() -> None:
+    chapters = [
+        ("Dust", "Ottilie drove while Bram counted the milestones out loud."),
+        ("Rain", "By the third day the road had turned to soup, and Bram stopped counting."),
+    ]
+    raw = fff_txt(chapters)
+    doc = read_bytes(raw.encode("utf-8"), "salt.txt")
+    assert doc.text == raw.replace("\r\n", "\n")
+    assert doc.structure_from_markup
+    assert [c.title for c in doc.chapters] == ["Dust", "Rain"]
+    for chapter, (_, body) in zip(doc.chapters, chapters, strict=True):
+        assert doc.text[chapter.start : chapter.end].endswith(body)
+        assert not doc.is_paratext(doc.text.index(body))
+    assert (
+        doc.metadata["summary"]
+        == "Two couriers, one cart and a very long road. I am bad at summaries."
+    )
+    assert doc.metadata["characters"] == ["Ottilie", "Bram"]
+    summary = [doc.text[p.start : p.end] for p in doc.paratext if p.kind == "summary"]
+    assert summary == [
+        "Summary: Two couriers, one cart and a very long road. I am\nbad at summaries."
+    ]
+    one = read_bytes(fff_txt(chapters[:1], toc=False).encode("utf-8"), "salt1.txt")
+    [chapter] = one.chapters
+    assert chapter.title == "The Salt Road"
+    assert one.text[chapter.start : chapter.end] == chapters[0][1]
+
+
+def test_hand_written_header_is_not_mistaken_for_fanficfare() -> None:
+    story = (
+        "Paper Moons\nby lunafox\nRating: T\nFandom: Moon Kids\nSummary: A short one.\n\nThe moon was made of paper that year.\n"
+        * 2
+    )
+    doc = read_bytes(story.encode(), "moons.txt")
+    assert not doc.structure_from_markup and doc.paratext == []
+
+
+def test_fanficfare_epub_notes_are_paratext() -> None:
+    title_page = (
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body class="fff_titlepage">'
+        '<h3><a href="#">Glass Birds</a> by <a class="authorlink" href="#">mirrorwing</a></h3>'
+        "<div><b>Category:</b> Glass Birds (Comic)<br/><b>Rating:</b> T<br/>"
+        "<b>Summary:</b> A glassblower and her apprentice.<br/></div></body></html>"
+    )
+    chapter = (
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body class="fff_chapter">'
+        '<h3 class="fff_chapter_title">The Furnace</h3>'
+        '<div class="fff_chapter_notes fff_head_notes"><b>Notes:</b> Thanks for reading!</div>'
+        "<div><p>“Hotter,” said Maren, and the apprentice worked the bellows.</p></div>"
+        '<div class="fff_chapter_notes fff_foot_notes"><b>End Notes:</b> More soon.</div>'
+        "</body></html>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("mimetype", "application/epub+zip")
+        zf.writestr(
+            "META-INF/container.xml",
+            '<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+            '<rootfile full-path="content.opf"/></rootfiles></container>',
+        )
+        zf.writestr(
+            "content.opf",
+            '<package xmlns="http://www.idpf.org/2007/opf"><manifest>'
+            '<item id="t" href="OEBPS/title_page.xhtml" media-type="application/xhtml+xml"/>'
+            '<item id="c" href="OEBPS/file0001.xhtml" media-type="application/xhtml+xml"/>'
+            '</manifest><spine><itemref idref="t"/><itemref idref="c"/></spine></package>',
+        )
+        zf.writestr("OEBPS/title_page.xhtml", title_page)
+        zf.writestr("OEBPS/file0001.xhtml", chapter)
+    doc = read_bytes(buf.getvalue(), "glass.epub")
+    assert doc.metadata["title"] == "Glass Birds" and doc.metadata["authors"] == ["mirrorwing"]
+    assert doc.metadata["fandoms"] == ["Glass Birds (Comic)"]
+    notes = [doc.text[p.start : p.end] for p in doc.paratext if p.kind == "author_note"]
+    assert notes == ["Notes: Thanks for reading!", "End Notes: More soon."]
+    [ch] = doc.chapters
+    assert ch.title == "The Furnace"
+    assert not doc.is_paratext(doc.text.index("Hotter"))
+
+
+def test_html_without_charset_and_with_mojibake() -> None:
+    clean = "“Don’t go,” said Ana. The café was closing."
+    broken = clean.encode("utf-8").decode("sloppy-windows-1252")
+    undeclared = f"<html><body><p>{clean}</p></body></html>".encode()
+    assert read_bytes(undeclared, "plain.html").text == clean
+    declared = f'<html><head><meta charset="utf-8"></head><body><p>{broken}</p></body></html>'
+    assert read_bytes(declared.encode(), "broken.html").text == clean

@@ -63,6 +63,8 @@ NOT_NAMES = word_set(
     could should can may might must shall do does did have has had just still even only also
     everything nothing something anything everyone someone anyone nobody somebody anybody
     mr. mrs. ms. dr. st. prof. tv ok. pov fbi cia nypd police internet
+    esq esq. aye nay poor little old young dear
+    morning evening afternoon night goodnight welcome congratulations cheers happy
     """
 )
 

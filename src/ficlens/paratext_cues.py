@@ -32,7 +32,7 @@ CHAPTER_HEADING = re.compile(
     rf"""^[^\w"\u201c]*
     (?:
       (?:chapter|chap\.?|ch\.?|part|book|act|volume|vol\.?|section)\s*{NUMBER}\b
-      (?:\s*{SEP}\s*(?P<t1>.+?) | \s+(?P<t2>["\u201c'\u2018(\[].+?) )?
+      (?:\s*{SEP}\s*(?P<t1>.+?) | \s+(?P<t2>["\u201c'\u2018(\[].+?) | \s+(?P<t5>\S.*?) )?
     | (?:prologue|epilogue|interlude|preface|foreword|afterword|intermission|coda|omake)\b
       (?:\s*{SEP}\s*(?P<t3>.+?) | \s+(?P<t4>["\u201c'\u2018(\[].+?) )?
     )
@@ -70,7 +70,7 @@ SUMMARY_LABEL = re.compile(
 )
 TITLE_LABEL = re.compile(r"^[\W_]*(?:story\s+)?title\s*:\s*\S", re.IGNORECASE)
 BYLINE = re.compile(
-    r"^[\W_]*(?:by|written\s+by|author|authors|pen\s*name)\b\s*[:\-\u2013]?\s*(?P<name>\S.{0,60}?)\s*$",
+    r"^[\W_]*(?:by|written\s+by|translated\s+by|author|authors|pen\s*name)\b\s*[:\-\u2013]?\s*(?P<name>\S.{0,60}?)\s*$",
     re.IGNORECASE,
 )
 HEADER_LABEL = re.compile(
@@ -89,8 +89,9 @@ PREVIOUSLY = re.compile(
     re.IGNORECASE,
 )
 END_MARK = re.compile(
-    r"^[\W_]*(?:the\s+end|fin|finis|end|to\s+be\s+continued|tbc|end\s+of\s+"
-    r"(?:chapter|part|prologue|epilogue|story|book|act)(?:\s+\S+){0,3}|the\s+end\s*\?)[\W_]*$",
+    r"^[^\w\"\u201c\u201d]*(?=[A-Z])(?:the\s+end|fin|finis|end|to\s+be\s+continued|tbc|end\s+of\s+"
+    r"(?:chapter|part|prologue|epilogue|story|book|act)(?:\s+\S+){0,3}|the\s+end\s*\?)"
+    r"[^\w\"\u201c\u201d]*$",
     re.IGNORECASE,
 )
 NAME_WORD = r"[A-Z][\w'\u2019.\-]*"
@@ -116,14 +117,16 @@ INLINE_NOTE = re.compile(
 )
 
 DISCLAIMER_TALK = re.compile(
-    r"\b(?:I|we)\s+(?:still\s+)?(?:do\s+not|don'?t|don\u2019t|didn'?t|didn\u2019t|never\s+did|will\s+never|"
-    r"sadly\s+don'?t|unfortunately\s+don'?t)\s+(?:\w+\s+)?own\b|\bown\s+(?:absolutely\s+)?nothing\b|"
-    r"\bnot\s+mine\b|\b(?:do|does)\s*(?:not|n'?t|n\u2019t)\s+belong\s+to\s+me\b|"
-    r"\b(?:still\s+)?(?:do|does)\s+not\s+belong\s+to\s+me\b|\bbelongs?\s+to\s+(?:their|its|the)\s+"
-    r"(?:respective\s+)?(?:owners?|creators?)\b|\bcopyright|\binfringement\b|\bno\s+profit\b|"
-    r"\bnot\s+making\s+(?:any\s+)?money\b|\ball\s+rights\b|\bproperty\s+of\b",
+    r"\b(?:I|we)\s+(?:still\s+)?(?:do\s+not|don'?t|don\u2019t|didn'?t|didn\u2019t|never\s+did|"
+    r"will\s+never|sadly\s+don'?t|unfortunately\s+don'?t)\s+(?:\w+\s+)?own\b|"
+    r"\bown\s+(?:absolutely\s+)?nothing\b|\b(?:do|does)\s*(?:not|n'?t|n\u2019t)\s+belong\s+to\s+me\b|"
+    r"\bbelongs?\s+to\s+(?:their|its|the)\s+(?:respective\s+)?(?:owners?|creators?)\b|"
+    r"\bcopyright|\binfringement\b|\bno\s+profit\b|\bnot\s+making\s+(?:any\s+)?money\b|"
+    r"\ball\s+rights\s+(?:reserved|belong|go)\b",
     re.IGNORECASE,
 )
+OWNERSHIP_TALK = re.compile(r"\bnot\s+mine\b|\bproperty\s+of\b", re.IGNORECASE)
+NARRATIVE_PRONOUN = re.compile(r"\b(?:he|she|him|his|her|they|them|their)\b", re.IGNORECASE)
 REVIEW_TALK = re.compile(
     r"\b(?:reviews?|reviewed|reviewing|reviewers?|R\s*&\s*R|R/R|favou?rit(?:e|ed|es|ing)|faves?|"
     r"kudos|feedback|flames?|concrit|constructive\s+criticism|follow(?:ed|s|ers)?\s+(?:and|&)\s+"
@@ -139,7 +142,7 @@ META_TALK = re.compile(
     rf"\bchapter\s+(?:\d+|{NUMBER_WORDS})\s+(?:is|will|should|was|has)\b)|\bOOC\b|\bAU\b",
 )
 READER_TALK = re.compile(
-    r"\b(?:readers?|you\s+guys|y'all|everyone\s+who|thanks?\s+(?:so\s+much\s+|you\s+)?(?:all\s+)?"
+    r"\b(?:readers|you\s+guys|y'all|everyone\s+who|thanks?\s+(?:so\s+much\s+|you\s+)?(?:all\s+)?"
     r"for\s+(?:reading|all\s+the|the\s+reviews)|let\s+me\s+know|hope\s+(?:you|y'all|everyone)\s+"
     r"(?:all\s+)?(?:enjoy|like|liked|love)|read\s+and\s+review|thank\s+you\s+(?:so\s+much|all|everyone)|"
     r"sorry\s+for\s+the\s+(?:wait|delay|long)|please\s+(?:review|comment|tell\s+me)|"
@@ -150,16 +153,30 @@ READER_TALK = re.compile(
 QUOTE_OPENERS = "\"\u201c\u201d\u00ab\u201e"
 
 
+def two_words(line: str) -> bool:
+    """True as soon as the line shows two different words (a separator repeats one at most)."""
+    seen = ""
+    for t in line.split():
+        if any(c.isalnum() for c in t):
+            word = t.strip("*~-_=+#.:|/\\<>").lower()
+            if seen and word != seen:
+                return True
+            seen = word
+    return False
+
+
 def is_scene_break(line: str) -> bool:
     """A separator line: symbols only, `xXx`/`oOo` ribbons, `-line break-`, or a repeated token."""
     s = line.strip()
     if not s or len(s) > 80:
         return False
+    if BREAK_WORDS.match(s):
+        return True
+    if two_words(s):
+        return False
     if not any(ch.isalnum() for ch in s):
         if any(ch in s for ch in QUOTE_OPENERS + "?!") or EMOTICON.match(s):
             return False
-        return True
-    if BREAK_WORDS.match(s):
         return True
     core = "".join(ch for ch in s if ch.isalnum())
     decorated = len(core) < len(s.replace(" ", ""))
@@ -174,6 +191,29 @@ def is_scene_break(line: str) -> bool:
     return len(words) >= 2 and len({w.lower() for w in words}) == 1 and bool(symbols)
 
 
+ROMAN = re.compile(r"^M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
+ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+
+
+def numeral_value(line: str) -> int | None:
+    """The value of a line that is only a number ("IV.", "12", "~ 3 ~"), else None."""
+    s = line.strip()
+    if len(s) > 12 or any(ch in s for ch in QUOTE_OPENERS + "'"):
+        return None
+    core = s.strip(" .:-~*=#_()[]\u2013\u2014")
+    if not core:
+        return None
+    if core.isdigit():
+        return int(core) if len(core) <= 3 else None
+    if not ROMAN.match(core):
+        return None
+    total = 0
+    for n, ch in enumerate(core):
+        v = ROMAN_VALUES[ch]
+        total += -v if n + 1 < len(core) and ROMAN_VALUES[core[n + 1]] > v else v
+    return total
+
+
 def chapter_heading(line: str) -> bool:
     """A chapter heading: "Chapter 2", "CHAPTER 2: "Losing You"", "Ch. 3", "Part II", "Prologue"."""
     s = line.strip()
@@ -181,6 +221,9 @@ def chapter_heading(line: str) -> bool:
         return False
     m = CHAPTER_HEADING.match(s)
     if not m:
+        return False
+    bare = m.group("t5")
+    if bare and not (bare.isupper() or is_title_like(bare)):
         return False
     title = next((g for g in (m.group("t1"), m.group("t2"), m.group("t3"), m.group("t4")) if g), "")
     # "Part of the plan." never matches; "Chapter one ended badly, she said." must not either.
@@ -234,14 +277,19 @@ class AuthorTalk:
     meta: int
     reader: int
     first_person: bool
+    ownership: int = 0
+    """Weak ownership words ("not mine"): evidence only next to other kinds."""
+    narrative: int = 0
+    """Third-person pronouns: many of them mean the paragraph tells the story."""
 
     @property
     def kinds(self) -> int:
-        return sum(1 for n in (self.disclaimer, self.review, self.meta, self.reader) if n)
+        counts = (self.disclaimer + self.ownership, self.review, self.meta, self.reader)
+        return sum(1 for n in counts if n)
 
     @property
     def evidence(self) -> int:
-        return self.disclaimer + self.review + self.meta + self.reader
+        return self.disclaimer + self.ownership + self.review + self.meta + self.reader
 
 
 FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my)\b")
@@ -254,6 +302,8 @@ def author_talk(text: str) -> AuthorTalk:
         meta=len(META_TALK.findall(text)),
         reader=len(READER_TALK.findall(text)),
         first_person=bool(FIRST_PERSON.search(text)),
+        ownership=len(OWNERSHIP_TALK.findall(text)),
+        narrative=len(NARRATIVE_PRONOUN.findall(text)),
     )
 
 
@@ -298,7 +348,7 @@ def byline_name(line: str) -> str | None:
     name = m.group("name").strip("*_~ ")
     words = name.split()
     labelled = bool(re.match(r"^[\W_]*(?:by|author|authors|pen\s*name)\s*[:\-\u2013]", s, re.I))
-    labelled = labelled or bool(re.match(r"^[\W_]*written\s+by\b", s, re.I))
+    labelled = labelled or bool(re.match(r"^[\W_]*(?:written|translated)\s+by\b", s, re.I))
     if not words or len(words) > 4 or name.endswith((".", "?", "!", ",")):
         return None
     if not labelled and not all(w[:1].isupper() or not w[:1].isalpha() for w in words):

@@ -67,12 +67,10 @@ THOUGHT_VERBS: frozenset[str] = frozenset(
     for f in _inflect(lem)
 )
 WRITTEN_WORDS: frozenset[str] = frozenset(
-    """note notes card cards letter letters wrote written writes write read reads reading
-    text texted message messages sign signs scrawled scribbled typed inscription label
-    headline email e-mail postcard telegram memo poster banner caption printed""".split()
+    ["note", "notes", "card", "cards", "letter", "letters", "wrote", "written", "writes", "write", "read", "reads", "reading", "text", "texted", "message", "messages", "sign", "signs", "scrawled", "scribbled", "typed", "inscription", "label", "headline", "email", "e-mail", "postcard", "telegram", "memo", "poster", "banner", "caption", "printed"]
 )
 INNER_VOICE_WORDS: frozenset[str] = frozenset(
-    "voice head mind thoughts conscience inner inside".split()
+    ["voice", "head", "mind", "thoughts", "conscience", "inner", "inside"]
 )
 
 PRONOUN_GENDER: dict[str, str] = {
@@ -87,14 +85,12 @@ TAG_WORDS: frozenset[str] = SPEECH_VERBS | SUBJECT_PRONOUNS
 """Words that, right after a closing mark, say the quotation was speech."""
 
 ELISIONS: frozenset[str] = frozenset(
-    """tis twas twere twill twould em cause cos coz cuz til till n nuff bout round kay
-    ello ere ave alf appen im er ow ome ad e s t ve d ll re""".split()
+    ["tis", "twas", "twere", "twill", "twould", "em", "cause", "cos", "coz", "cuz", "til", "till", "n", "nuff", "bout", "round", "kay", "ello", "ere", "ave", "alf", "appen", "im", "er", "ow", "ome", "ad", "e", "s", "t", "ve", "d", "ll", "re"]
 )
 """Words written with a leading apostrophe (’tis, ’em, rock ’n’ roll): not an opening quote."""
 
 _NOUN_LIKE = frozenset(
-    "notes questions states reasons offers comments echoes promises counters reads texts cheers "
-    "sighs laughs groans moans snorts gasps sobs whispers murmurs calls answers objects".split()
+    ["notes", "questions", "states", "reasons", "offers", "comments", "echoes", "promises", "counters", "reads", "texts", "cheers", "sighs", "laughs", "groans", "moans", "snorts", "gasps", "sobs", "whispers", "murmurs", "calls", "answers", "objects"]
 )
 TAG_VERBS: frozenset[str] = frozenset(
     f

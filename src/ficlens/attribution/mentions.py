@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from ficlens.document import Document
 
+_GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
 CAPITALISED = re.compile(
-    r"(?:\b[Tt]he\s+)?\b[A-Z][\w'\u2019-]*\.?(?:[ \t]+(?:of[ \t]+|de[ \t]+|van[ \t]+|von[ \t]+)?[A-Z][\w'\u2019-]*\.?)*"
+    rf"(?:\b[Tt]he{_GAP})?\b[A-Z][\w'\u2019-]*\.?(?:{_GAP}(?:(?:of|de|van|von){_GAP})?[A-Z][\w'\u2019-]*\.?)*"
 )
 WORD_SPLIT = re.compile(r"[^\s]+")
 MAX_ALIAS_WORDS = 5
@@ -56,11 +57,9 @@ class MentionIndex:
 
 
 TITLES = frozenset(
-    "mr mrs miss ms dr sir lady lord captain capt major colonel col general admiral professor "
-    "prof mister madam madame monsieur mademoiselle uncle aunt father mother brother sister "
-    "rev reverend count countess duke duchess prince princess king queen agent detective "
-    "inspector sergeant officer doctor".split()
+    ["mr", "mrs", "miss", "ms", "dr", "sir", "lady", "lord", "captain", "capt", "major", "colonel", "col", "general", "admiral", "professor", "prof", "mister", "madam", "madame", "monsieur", "mademoiselle", "uncle", "aunt", "father", "mother", "brother", "sister", "rev", "reverend", "count", "countess", "duke", "duchess", "prince", "princess", "king", "queen", "agent", "detective", "inspector", "sergeant", "officer", "doctor"]
 )
+HONORIFICS = frozenset(["mr", "mrs", "miss", "ms", "sir", "lady", "lord", "mister", "madam", "madame", "monsieur", "mademoiselle"])
 NOT_ALIAS = frozenset({"i", "me", "you", "he", "she", "him", "her", "they", "we"})
 
 
@@ -72,6 +71,8 @@ def alias_variants(alias: str) -> list[tuple[str, int]]:
     words = key.split()
     if len(words) >= 2 and words[0] in TITLES:
         out.append((" ".join(words[1:]), 1))
+        if words[0] not in HONORIFICS:
+            out.append((words[0], 0))  # "the Professor", "the Major"
     elif len(words) == 2 and words[0] not in TITLES:
         out.append((words[1], 0))
     return out
@@ -86,7 +87,7 @@ def alias_table(doc: Document) -> dict[str, str]:
     for c in doc.characters:
         for a in {c.name, *c.aliases}:
             for key, rank in alias_variants(a):
-                if not key or key in NOT_ALIAS or key in TITLES:
+                if not key or key in NOT_ALIAS or (rank < 2 and key in HONORIFICS):
                     continue
                 w = (rank, int(rank < 2 and c.gender == "M"), len(c.mentions))
                 if key not in table or w > weight[key]:

@@ -58,6 +58,7 @@ def print_summary(stats: object, out: Path) -> None:
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True, help="Process pool on this machine, or a Ray cluster.")
 @click.option("--ray-address", default=None, help="Ray cluster to join (e.g. `auto`, `ray://head:10001`); default: start Ray locally.")
 @click.option("--shard-works", type=int, default=500, show_default=True, help="Works per Parquet shard (also bounded by rows and by time).")
+@click.option("--chunk-works", type=int, default=8, show_default=True, help="Works sent to a worker at a time.")
 @click.option("--retry-failed", is_flag=True, help="Analyse again the works recorded in the errors table.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary table.")
 @click.option("--log-interval", type=float, default=10.0, show_default=True, help="Seconds between progress lines when stderr is not a terminal.")
@@ -70,6 +71,7 @@ def batch(
     engine: str,
     ray_address: str | None,
     shard_works: int,
+    chunk_works: int,
     retry_failed: bool,
     quiet: bool,
     log_interval: float,
@@ -90,8 +92,8 @@ def batch(
     n = (os.cpu_count() or 1) if workers is None else workers
     if n < 0:
         raise click.BadParameter("must be 0 or more", param_hint="--workers")
-    if shard_works < 1:
-        raise click.BadParameter("must be at least 1", param_hint="--shard-works")
+    if shard_works < 1 or chunk_works < 1:
+        raise click.BadParameter("--shard-works and --chunk-works must be at least 1")
     opts = Options(
         inputs=list(inputs),
         out=Path(out),
@@ -100,6 +102,7 @@ def batch(
         engine=engine,
         ray_address=ray_address,
         shard_works=shard_works,
+        chunk_works=chunk_works,
         retry_failed=retry_failed,
         progress=not quiet,
         log_interval=log_interval,

@@ -14,7 +14,14 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
-from ficlens.batch.worker import Job, WorkResult, analyze_chunk, describe, init_worker
+from ficlens.batch.worker import (
+    Job,
+    WorkerSetupError,
+    WorkResult,
+    analyze_chunk,
+    describe,
+    init_worker,
+)
 
 DIED = "worker process died while analysing this work (crash or out of memory)"
 
@@ -112,6 +119,8 @@ class LocalEngine:
                         yield _failed(chunk, DIED)
                     else:
                         suspects.extend([job] for job in chunk)
+                except WorkerSetupError:
+                    raise
                 except Exception as exc:  # e.g. a result that cannot be pickled
                     yield _failed(chunk, describe(exc))
             if broken:
@@ -188,7 +197,10 @@ class RayEngine:
                     self.actors[slot] = self.actor_cls.remote()
                     yield _failed(chunk, DIED)
                 except ray.exceptions.RayError as exc:
-                    yield _failed(chunk, describe(exc))
+                    cause = getattr(exc, "cause", None)
+                    if isinstance(cause, WorkerSetupError):
+                        raise WorkerSetupError(str(cause)) from None
+                    yield _failed(chunk, describe(cause or exc))
 
     def close(self) -> None:
         for actor in self.actors:

@@ -10,6 +10,7 @@ committed as one shard of every table every `shard_works` works (or `max_rows` r
 from __future__ import annotations
 
 import hashlib
+import itertools
 import signal
 import threading
 import time
@@ -235,8 +236,8 @@ def run_batch(opts: Options) -> RunStats:
             if opts.retry_failed:
                 store.drop_errors()
             state = store.state()
-            engine = make_engine(opts)
-            stats = RunStats(run_id, opts.engine, engine.workers)
+            stats = RunStats(run_id, opts.engine, opts.workers)
+            engine: Any = None
             buffer = ShardBuffer(store, run_id, opts)
             reporter = Reporter(opts.progress, opts.log_interval)
             box: dict[str, int] = {}
@@ -295,7 +296,15 @@ def run_batch(opts: Options) -> RunStats:
                 reporter.update(stats, box.get("total"))
 
             try:
-                for results in engine.run(chunks()):
+                pending = chunks()
+                first = next(pending, None)
+                if first is not None:  # nothing to do: no worker is started, no model loaded
+                    engine = make_engine(opts)
+                    stats.workers = engine.workers
+                    results_iter = engine.run(itertools.chain([first], pending))
+                else:
+                    results_iter = iter(())
+                for results in results_iter:
                     take(results)
                     if direct:
                         take(direct[:])
@@ -306,7 +315,8 @@ def run_batch(opts: Options) -> RunStats:
             finally:
                 if buffer.flush():
                     stats.shards += 1
-                engine.close()
+                if engine is not None:
+                    engine.close()
                 reporter.update(stats, box.get("total"))
                 reporter.close()
                 stats.seconds = round(time.monotonic() - t0, 3)

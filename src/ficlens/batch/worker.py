@@ -22,7 +22,7 @@ from dataclasses import dataclass  # noqa: E402
 from typing import Any  # noqa: E402
 
 from ficlens import __version__  # noqa: E402
-from ficlens.errors import InputError  # noqa: E402
+from ficlens.errors import FiclensError, InputError  # noqa: E402
 
 WARMUP_STORY = (
     "The lighthouse keeper's daughter climbed the stairs. \"Is anyone there?\" Mara asked.\n\n"
@@ -56,13 +56,28 @@ def work_id_for(sha256: str, version: str = __version__) -> str:
     return hashlib.sha256(f"{sha256}:{version}".encode()).hexdigest()[:16]
 
 
-def init_worker() -> None:
-    """Build the pipeline once for this process and run it once so every model is loaded."""
-    from ficlens.api import analyze_document, pipeline_for
-    from ficlens.readers import read_bytes
+class WorkerSetupError(FiclensError):
+    """The pipeline cannot be built in a worker: no work can succeed, so the batch stops
+    instead of recording every work as failed."""
 
-    pipeline_for(None)
-    analyze_document(read_bytes(WARMUP_STORY.encode("utf-8"), "warmup.txt", "txt"))
+
+_SETUP_ERROR: list[str] = []
+
+
+def init_worker() -> None:
+    """Build the pipeline once for this process and run it once so every model is loaded.
+
+    A failure is remembered, not raised: a pool whose initializer raises just looks broken,
+    so the first chunk reports it as a `WorkerSetupError` instead.
+    """
+    try:
+        from ficlens.api import analyze_document, pipeline_for
+        from ficlens.readers import read_bytes
+
+        pipeline_for(None)
+        analyze_document(read_bytes(WARMUP_STORY.encode("utf-8"), "warmup.txt", "txt"))
+    except Exception as exc:
+        _SETUP_ERROR.append(describe(exc))
 
 
 def describe(exc: BaseException) -> str:
@@ -104,4 +119,6 @@ def analyze_job(job: Job, fmt: str) -> WorkResult:
 
 def analyze_chunk(jobs: list[Job], fmt: str) -> list[WorkResult]:
     """Analyse a chunk of works in this process (its pipeline is built on first use)."""
+    if _SETUP_ERROR:
+        raise WorkerSetupError(f"the analysis pipeline cannot start in a worker: {_SETUP_ERROR[0]}")
     return [analyze_job(job, fmt) for job in jobs]

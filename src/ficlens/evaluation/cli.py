@@ -41,25 +41,36 @@ def call(fn: Callable[..., Any], **kwargs: Any) -> Any:
     return fn(**{k: v for k, v in kwargs.items() if k in params})
 
 
-def pdnc_novels(limit: int | None) -> list[str] | None:
-    """The first `limit` PDNC novel folders (alphabetical), or None for all."""
-    if not limit:
+def select(names: list[str], only: str | None, limit: int | None) -> list[str]:
+    """Names that start with one of the comma-separated `only` prefixes, then the first `limit`."""
+    if only:
+        prefixes = [p.strip() for p in only.split(",") if p.strip()]
+        names = [n for n in names if n.startswith(tuple(prefixes))]
+        if not names:
+            raise click.BadParameter(f"no document name starts with {only!r}", param_hint="--only")
+    return names[:limit] if limit else names
+
+
+def pdnc_novels(limit: int | None, only: str | None = None) -> list[str] | None:
+    """The PDNC novel folders to score (alphabetical), or None for all."""
+    if not limit and not only:
         return None
     from ficlens.evaluation.paths import shared_dir
 
     folders = sorted(p.name for p in (shared_dir() / "data" / "pdnc" / "data").iterdir() if p.is_dir())
-    return folders[:limit]
+    return select(folders, only, limit)
 
 
-def run_litbank(limit: int | None, cast: str) -> dict[str, Any]:
+def run_litbank(limit: int | None, cast: str, only: str | None = None) -> dict[str, Any]:
     """LitBank with the system's own characters and/or the gold cast."""
-    from ficlens.evaluation.litbank import evaluate_litbank
+    from ficlens.evaluation.litbank import doc_names, evaluate_litbank
 
+    names = select(doc_names(), only, limit)
     if cast == "gold":
-        return evaluate_litbank(limit=limit, use_gold_cast=True)
-    result = evaluate_litbank(limit=limit)
+        return evaluate_litbank(names=names, use_gold_cast=True)
+    result = evaluate_litbank(names=names)
     if cast == "both":
-        gold = evaluate_litbank(limit=limit, use_gold_cast=True)
+        gold = evaluate_litbank(names=names, use_gold_cast=True)
         for row, grow in zip(result["documents"], gold["documents"], strict=True):
             row["speaker_accuracy_gold_cast"] = grow["speaker_accuracy"]
         result["overall"]["speaker_accuracy_gold_cast"] = gold["overall"]["speaker_accuracy"]
@@ -74,9 +85,9 @@ def run_optional(module: str, name: str, **kwargs: Any) -> dict[str, Any]:
     return call(fn, **kwargs)
 
 
-def run_pdnc(limit: int | None, cast: str) -> dict[str, Any]:
+def run_pdnc(limit: int | None, cast: str, only: str | None = None) -> dict[str, Any]:
     """PDNC quotes and speakers (evaluation/pdnc.py), with the gold cast too when asked."""
-    novels = pdnc_novels(limit)
+    novels = pdnc_novels(limit, only)
     module, name = "ficlens.evaluation.pdnc", "evaluate_pdnc"
     if cast == "gold":
         return run_optional(module, name, novels=novels, use_gold_cast=True)
@@ -96,27 +107,28 @@ def run_pdnc(limit: int | None, cast: str) -> dict[str, Any]:
 @click.command("eval")
 @click.option("--corpus", type=click.Choice(CORPORA), default="all", show_default=True, help="Which reference data to score on.")
 @click.option("--limit", type=int, default=None, help="Only the first N documents/novels of each corpus (quick runs).")
+@click.option("--only", default=None, help="Only documents/novels whose names start with these comma-separated prefixes.")
 @click.option("--cast", "cast", type=click.Choice(["system", "gold", "both"]), default="system", show_default=True, help="Speakers with ficlens' own characters, with the gold cast passed as Config(cast=...), or both.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), default=None, help="Also write all numbers to this JSON file.")
 @guarded
-def evaluate(corpus: str, limit: int | None, cast: str, json_out: str | None) -> None:
+def evaluate(corpus: str, limit: int | None, only: str | None, cast: str, json_out: str | None) -> None:
     """Score ficlens on LitBank, PDNC and the seed stories (../shared/data, ../shared/gold)."""
     from ficlens.evaluation.report import print_results
 
     wanted = ("litbank", "pdnc", "seeds") if corpus == "all" else (corpus,)
-    results: dict[str, Any] = {"cast": cast, "limit": limit}
+    results: dict[str, Any] = {"cast": cast, "limit": limit, "only": only}
     timings: dict[str, float] = {}
     for name in wanted:
         t0 = time.perf_counter()
         if name == "litbank":
-            results["litbank"] = run_litbank(limit, cast)
-            results["litbank_coref"] = run_optional(
-                "ficlens.evaluation.characters", "evaluate_litbank_coref", limit=limit
+            results["litbank"] = run_litbank(limit, cast, only)
+            results["litbank_coref"] = results["litbank"].pop(
+                "characters", {"missing": "ficlens.evaluation.characters.score_coref is not available"}
             )
         elif name == "pdnc":
-            results["pdnc"] = run_pdnc(limit, cast)
+            results["pdnc"] = run_pdnc(limit, cast, only)
             results["pdnc_characters"] = run_optional(
-                "ficlens.evaluation.characters", "evaluate_pdnc_characters", novels=pdnc_novels(limit)
+                "ficlens.evaluation.characters", "evaluate_pdnc_characters", novels=pdnc_novels(limit, only)
             )
         else:
             from ficlens.evaluation.seeds import evaluate_seeds

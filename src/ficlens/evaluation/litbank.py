@@ -319,7 +319,21 @@ def evaluate_doc(doc: LitbankDoc, use_gold_cast: bool = False) -> dict[str, Any]
 
     pipeline = pipeline_for(Config(cast=doc.cast()) if use_gold_cast else None, Pipeline)
     sdoc = pipeline(Document(text=doc.text, source=Source(path=doc.name, format="txt", sha256="")))
-    return score_doc(doc, sdoc)
+    row = score_doc(doc, sdoc)
+    extra = character_scores(doc, sdoc)
+    if extra is not None:
+        row["characters"] = extra
+    return row
+
+
+def character_scores(doc: LitbankDoc, sdoc: Any) -> dict[str, Any] | None:
+    """The character engineer's coreference scores (evaluation/characters.py `score_coref`)
+    on the same analysed excerpt, so the excerpt is not analysed twice; None if absent."""
+    try:
+        from ficlens.evaluation.characters import score_coref
+    except ImportError:
+        return None
+    return score_coref(doc, sdoc) if doc.mentions else None
 
 
 _PIPELINE: dict[str, Any] = {}
@@ -455,4 +469,13 @@ def evaluate_litbank(
         row = evaluate_doc(load_doc(name), use_gold_cast=use_gold_cast)
         row.update(rates(row))
         rows.append(row)
-    return {"documents": rows, "overall": summarise(rows), "use_gold_cast": use_gold_cast}
+    result: dict[str, Any] = {"documents": rows, "overall": summarise(rows), "use_gold_cast": use_gold_cast}
+    detail = [{"name": r["name"], **r["characters"]} for r in rows if "characters" in r]
+    if detail:
+        keys = [k for k, v in detail[0].items() if isinstance(v, float)]
+        result["characters"] = {
+            "documents": detail,
+            "overall": {k: sum(d[k] for d in detail) / len(detail) for k in keys},
+            "averaging": "mean over excerpts (macro)",
+        }
+    return result

@@ -11,8 +11,8 @@ only, so system quotes guessed `other` (titles, scare quotes) are left out of pr
 from __future__ import annotations
 
 import ast
-import hashlib
 import csv
+import hashlib
 import os
 import time
 from bisect import bisect_left

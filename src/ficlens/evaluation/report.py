@@ -129,7 +129,7 @@ def print_results(results: dict[str, Any], console: Console | None = None) -> No
     if "litbank" in results:
         print_part(console, "LitBank excerpts (overall: micro-average)", results["litbank"], LITBANK_COLUMNS)
     if "litbank_coref" in results:
-        print_part(console, "LitBank character coreference (evaluation/characters.py)", results["litbank_coref"])
+        print_part(console, "LitBank character coreference (evaluation/characters.py score_coref; overall: macro mean)", results["litbank_coref"])
     if "pdnc" in results:
         print_part(console, "PDNC novels (overall: micro-average)", results["pdnc"], PDNC_COLUMNS)
     if "pdnc_characters" in results:

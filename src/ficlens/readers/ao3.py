@@ -75,6 +75,9 @@ def label_kind(el: Any) -> str | None:
     """The note kind when `el` is an AO3 label paragraph ("Chapter Notes") before a blockquote."""
     if el is None or not isinstance(el.tag, str) or el.tag != "p" or len(el) > 1:
         return None
+    head = el.text or ""
+    if len(head) > 60 or (not head.strip() and not len(el)):
+        return None
     return NOTE_LABELS.get(plain(el).rstrip(":").lower())
 
 
@@ -108,7 +111,7 @@ def classify(el: Any, region: str | None) -> Rule:
         if "message" in cls:
             return SKIP
         kind = label_kind(el)
-        if kind:
+        if kind and next_tag(el) == "blockquote":
             return Rule(kind=kind)
         if region in (FRONT, BACK) and len(el) and BOILERPLATE.search(plain(el)):
             return SKIP
@@ -120,13 +123,29 @@ def classify(el: Any, region: str | None) -> Rule:
         return Rule(kind=kind) if kind else KEEP
     if tag == "h1" and region != BODY:
         return Rule(kind="title")
-    if tag == "div" and ("byline" in cls or el.xpath("./a[@rel='author']")):
+    if tag == "div" and ("byline" in cls or (region == FRONT and el.xpath("./a[@rel='author']"))):
         return Rule(kind="other")
     if tag == "h2":
-        if region == BODY or "heading" in cls:
+        if "heading" in cls or (region == BODY and opens_chapter(el)):
             return Rule(kind="chapter_heading", region=BODY)
-        return SKIP
+        return SKIP if region != BODY else KEEP
     return KEEP
+
+
+def opens_chapter(h2: Any) -> bool:
+    """AO3's chapter heading opens a block directly under `#chapters` that is not the text."""
+    parent = h2.getparent()
+    grand = parent.getparent() if parent is not None else None
+    if grand is None or grand.get("id") != "chapters" or parent.index(h2) != 0:
+        return False
+    return "userstuff" not in (parent.get("class") or "")
+
+
+def next_tag(el: Any) -> str:
+    nxt = el.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):
+        nxt = nxt.getnext()
+    return nxt.tag.lower() if nxt is not None else ""
 
 
 def plain_startswith(el: Any, prefix: str) -> bool:

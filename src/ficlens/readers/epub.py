@@ -28,7 +28,9 @@ def opf_path(zf: SafeZip) -> str:
     if CONTAINER not in zf:
         if any(m.endswith(".opf") for m in zf.members):
             return next(m for m in zf.members if m.endswith(".opf"))
-        raise InputError(zf.name, "a ZIP archive that is not an EPUB (no META-INF/container.xml)")
+        raise InputError(
+            zf.name, "binary data (a ZIP archive that is not an EPUB: no META-INF/container.xml)"
+        )
     container = parse_xml(zf.read(CONTAINER), zf.name)
     for rootfile in children(container, "rootfile"):
         path = rootfile.get("full-path")

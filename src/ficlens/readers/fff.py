@@ -10,6 +10,7 @@ header lines, title, chapter headings and head/foot notes are paratext.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Any
 
@@ -157,17 +158,22 @@ def split_byline(line: str) -> list[str]:
 
 
 def looks_like_fff_text(text: str) -> bool:
-    """A title, a "by" line and several known `Label: value` lines at the top of the file."""
+    """A title, a "by" line, known `Label: value` lines and a FanFicFare mark.
+
+    The mark (a "Packaged:" line, "TABLE OF CONTENTS" or the closing "End file.") keeps a
+    hand-written header ("Rating: T / Summary: ...") on an ordinary story from matching.
+    """
     head = text[:4000].split("\n")[:60]
     nonblank = [ln.strip() for ln in head if ln.strip()]
     if len(nonblank) < 5 or not any(ln.lower().startswith("by ") for ln in nonblank[1:3]):
         return False
-    labels = 0
+    labels = set()
     for ln in nonblank[2:40]:
         m = HEADER_LINE.match(ln)
         if m and m.group(1).lower() in KNOWN_LABELS:
-            labels += 1
-    return labels >= 3
+            labels.add(m.group(1).lower())
+    marked = "packaged" in labels or TOC_TITLE in nonblank or text.rstrip().endswith(END_MARK)
+    return len(labels) >= 3 and marked
 
 
 def line_table(text: str) -> list[tuple[int, int]]:
@@ -298,23 +304,26 @@ def last_nonblank(line: Any, first: int, stop: int) -> int:
 
 
 def find_headings(line: Any, start: int, stop: int, toc: list[str]) -> list[tuple[int, str]]:
-    """Line index and title of each chapter heading: the TOC titles in order, as indented lines."""
+    """Line index and title of each chapter heading: the TOC titles in order, as lines set
+    apart (indented, or after two blank lines). One pass to index candidates, then a
+    bisect per title, so a title that never appears costs nothing."""
+    wanted = set(toc)
+    where: dict[str, list[int]] = {}
+    for j in range(start, stop):
+        raw = line(j)
+        name = raw.strip()
+        if name in wanted and (
+            raw[:1].isspace() or (j >= 2 and not line(j - 1).strip() and not line(j - 2).strip())
+        ):
+            where.setdefault(name, []).append(j)
     heads: list[tuple[int, str]] = []
     k = start
     for name in toc:
-        found = None
-        for j in range(k, stop):
-            raw = line(j)
-            if raw.strip() == name and (
-                raw[:1].isspace()
-                or (j >= 2 and not line(j - 1).strip() and not line(j - 2).strip())
-            ):
-                found = j
-                break
-        if found is None:
-            continue
-        heads.append((found, name))
-        k = found + 1
+        found = where.get(name, [])
+        at = bisect_left(found, k)
+        if at < len(found):
+            heads.append((found[at], name))
+            k = found[at] + 1
     return heads
 
 

@@ -162,8 +162,10 @@ class Flattener:
 
     def scene_break(self) -> None:
         self.flush()
-        if self.kinds[-1] != STORY or not self.blocks or not any(
-            ch.isalnum() for ch in self.blocks[-1].text
+        if (
+            self.kinds[-1] != STORY
+            or not self.blocks
+            or not any(ch.isalnum() for ch in self.blocks[-1].text)
         ):
             return
         self.blocks.append(Block(SCENE_BREAK_TEXT, "scene_break", self.regions[-1]))
@@ -218,12 +220,16 @@ def flatten(roots: Iterable[Any], classify: Classify) -> list[Block]:
 def assemble(blocks: list[Block], source: Source, one_shot_title: str = "") -> Document:
     """Join blocks with blank lines into one Document, with paratext spans and chapters.
 
-    A chapter runs from its heading to the last block before the next heading that is not
-    front or back matter. Without headings, the blocks of the body region form one chapter.
+    Paragraphs with mojibake (UTF-8 shown as cp1252) are mended first. A chapter runs from
+    its heading through its last story paragraph (chapter end notes after it stay outside).
+    Without headings, the body region forms one chapter.
     """
+    from ficlens.readers.text import repair_mojibake
+
     spans: list[tuple[int, int]] = []
     pos = 0
     for b in blocks:
+        b.text = repair_mojibake(b.text)
         spans.append((pos, pos + len(b.text)))
         pos += len(b.text) + 2
     text = "\n\n".join(b.text for b in blocks)
@@ -236,11 +242,12 @@ def assemble(blocks: list[Block], source: Source, one_shot_title: str = "") -> D
         stop = heads[n + 1] if n + 1 < len(heads) else len(blocks)
         last = i
         for k in range(i + 1, stop):
-            if blocks[k].region not in (FRONT, BACK):
+            if blocks[k].region not in (FRONT, BACK) and blocks[k].kind in (STORY, "scene_break"):
                 last = k
         doc.chapters.append(Chapter(blocks[i].text.replace("\n", " "), spans[i][0], spans[last][1]))
     if not heads:
         body = [i for i, b in enumerate(blocks) if b.region == BODY]
+        story = [i for i in body if blocks[i].kind == STORY] or body
         if body:
-            doc.chapters.append(Chapter(one_shot_title, spans[body[0]][0], spans[body[-1]][1]))
+            doc.chapters.append(Chapter(one_shot_title, spans[body[0]][0], spans[story[-1]][1]))
     return doc

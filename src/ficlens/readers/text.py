@@ -8,6 +8,7 @@ uncurling, HTML unescaping and every other cosmetic fix switched off.
 from __future__ import annotations
 
 import codecs
+import re
 
 import ftfy
 from ftfy.badness import is_bad
@@ -75,6 +76,13 @@ NON_LATIN = frozenset(
 )
 
 
+# A UTF-8 lead byte (as cp1252/latin-1 shows it) followed by a continuation byte.
+MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+
+
 def utf16_without_bom(data: bytes) -> str | None:
     """`utf-16-le`/`utf-16-be` when every other byte of the head is NUL, as in ASCII-ish UTF-16."""
     head = data[:4096]
@@ -110,6 +118,33 @@ def single_byte_encoding(data: bytes) -> str:
     return "cp1252" if cp1252_ok else "latin-1"
 
 
+def repair_mojibake(text: str) -> str:
+    """Run ftfy on the lines that look like UTF-8 read as cp1252/latin-1, and only there.
+
+    A cheap regex finds a UTF-8 lead byte followed by a continuation byte as cp1252 shows
+    them; ftfy's own (slower) badness test then decides per line, so a clean 10 MB story is
+    scanned once and never rewritten.
+    """
+    lines: list[str] | None = None
+    for m in MOJIBAKE_HINT.finditer(text):
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        if lines is None:
+            lines = []
+            pos = 0
+        elif start < pos:
+            continue
+        line = text[start:end]
+        lines.append(text[pos:start])
+        lines.append(ftfy.fix_text(line, FTFY_CONFIG) if is_bad(line) else line)
+        pos = end
+    if lines is None:
+        return text
+    lines.append(text[pos:])
+    return "".join(lines)
+
+
 def decode(data: bytes, name: str, notes: list[str] | None = None) -> str:
     """Decode story bytes to str with LF line endings, refusing binary data.
 
@@ -140,11 +175,10 @@ def decode(data: bytes, name: str, notes: list[str] | None = None) -> str:
             raise InputError(name, "binary data (NUL characters), not a story file")
         if encoding not in ("utf-8-sig", "utf-16"):
             notes.append(f"file is not UTF-8; decoded as {encoding}")
-    if is_bad(text):
-        fixed = ftfy.fix_text(text, FTFY_CONFIG)
-        if fixed != text:
-            notes.append("repaired mojibake (text that had been decoded with the wrong encoding)")
-            text = fixed
+    fixed = repair_mojibake(text)
+    if fixed != text:
+        notes.append("repaired mojibake (text that had been decoded with the wrong encoding)")
+        text = fixed
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text

@@ -269,8 +269,9 @@ class Extractor:
         while start < j and not is_title(words[start]):
             first = words[start]
             drop = lower[start] in NOT_NAMES or lower[start] in CONNECTORS
-            if not drop and self.sentence_initial(start) and self.labels[start] not in PERSON_LABELS:
-                drop = self.lower_vocab.get(lower[start], 0) > 0 and start + 1 < j
+            if not drop and self.sentence_initial(start) and start + 1 < j:
+                low = self.lower_vocab.get(lower[start], 0)
+                drop = low >= 3 or (low > 0 and self.labels[start] not in PERSON_LABELS)
             if not drop and len(first) == 1:
                 drop = True
             if not drop:
@@ -283,6 +284,9 @@ class Extractor:
             end -= 1
         if end <= start:
             return
+        of = next((k for k in range(start + 1, end) if lower[k] == "of"), None)
+        if of is not None and (is_title(words[start]) or of - start >= 2):
+            end = of  # "Captain Wentworth of Uppercross" names Captain Wentworth
         title = words[start] if is_title(words[start]) else None
         name_words = words[start + 1 : end] if title else words[start:end]
         if not name_words:
@@ -291,7 +295,10 @@ class Extractor:
             return
         parts = [w for w in name_words if w.lower() not in CONNECTORS]
         s, e = self.toks.start[start], self.toks.end[end - 1]
+        while e > s and self.doc.text[e - 1] in "-\u2014":
+            e -= 1
         text = " ".join(self.doc.text[s:e].split())
+        parts = [p.rstrip("-\u2014") for p in parts]
         form = self.forms.get(text)
         if form is None:
             form = self.forms[text] = Form(text=text, title=title, parts=parts)
@@ -349,8 +356,11 @@ class Extractor:
                 return
 
 
-def accept(form: Form, lower_vocab: Counter[str]) -> bool:
-    """Is this naming string a person? Weighs the evidence gathered at its occurrences."""
+def accept(form: Form, lower_vocab: Counter[str], tagged: bool = True) -> bool:
+    """Is this naming string a person? Weighs the evidence gathered at its occurrences.
+
+    Without a tagger (spaCy off) capitalisation inside sentences stands in for NER.
+    """
     if form.cast is not None:
         return True
     words = [p.lower() for p in form.parts]
@@ -366,18 +376,29 @@ def accept(form: Form, lower_vocab: Counter[str]) -> bool:
         + 0.5 * form.subject
         + (3 * form.count if form.title else 0)
     )
-    nonperson = form.other_ents + form.place
+    if not tagged and not any(lower_vocab.get(w, 0) for w in words):
+        person += 0.5 * form.count
+    nonperson = form.other_ents + 2 * form.place
     if nonperson > person:
         return False
     if form.descriptive:
-        return form.count >= 2 and form.mid >= 2 and person >= 2
+        cues = person - form.person_ents
+        return form.count >= 2 and form.mid >= 2 and (form.person_ents >= 3 or cues >= 1.5)
     if len(form.parts) == 1 and not form.title:
         low = lower_vocab.get(words[0], 0)
         if low > 2 * form.mid + 2 * form.speech + form.vocative:
             return False
-        if form.mid == 0 and (low > 0 or (form.person_ents == 0 and form.propn == 0)):
+        if form.mid == 0 and (low > 0 or (tagged and form.person_ents + form.propn == 0)):
             return False
+    if person == form.person_ents and form.count == 1 and len(form.parts) == 1 and not form.title:
+        return is_known_first_name(form.parts[0])
     return person >= 1
+
+
+def plural(form: Form, singular: set[str]) -> bool:
+    """'the Miss Musgroves', 'the Smiths': a family or group, not one person."""
+    last = form.parts[-1]
+    return form.cast is None and last.endswith("s") and last[:-1] in singular
 
 
 def classify(forms: dict[str, Form]) -> None:
@@ -470,7 +491,10 @@ class Clusterer:
             c = pick([c for c in self.alive() if c.families() & fam], gender)
         else:
             key = fold(part)
-            c = pick([c for c in self.alive() if key in {fold(x) for x in c.lasts}], gender)
+            family = [c for c in self.alive() if key in {fold(x) for x in c.lasts}]
+            fits = [c for c in family if compatible(gender, c.gender())]
+            # "Mrs Musgrove" beside Louisa and Henrietta Musgrove is a third person
+            c = pick(fits, gender) if len(fits) == 1 or gender == "U" else None
         if c is None:
             c = self.new()
             (c.firsts if as_first else c.lasts).add(part)
@@ -528,16 +552,22 @@ class Clusterer:
         missing part (surname or first name) is exactly what a leading character of matching
         gender lacks, is taken to be that character.
         """
-        for c in sorted(self.alive(), key=lambda c: -c.count):
+        alive = self.alive()
+        total = sum(c.count for c in alive) or 1
+        for c in sorted(alive, key=lambda c: -c.count):
             if not c.alive or c.cast_name or c.descriptive or c.narration_count > 0:
+                continue
+            ranked = sorted(self.alive(), key=lambda c: -c.count)[:3]
+            leads = [t for t in ranked if t.count >= 0.1 * total]
+            if not any(f.title or f.vocative for f in c.forms):
                 continue
             has_first = bool(c.firsts) and not c.lasts
             has_last = bool(c.lasts) and not c.firsts
             if not (has_first or has_last):
                 continue
             best = None
-            for t in self.alive():
-                if t is c or t.narration_count < 2 or t.count < c.count:
+            for t in leads:
+                if t is c or not t.alive or t.narration_count < 2 or t.count < c.count:
                     continue
                 if t.descriptive or not compatible(c.gender(), t.gender()):
                     continue
@@ -631,6 +661,7 @@ def reader_insert_spans(doc: Document) -> list[tuple[int, int]]:
 
 def build_characters(doc: Document, config: Config) -> list[Character]:
     toks = doc.layers.get("tokens")
+    tagged = toks is not None
     if toks is None:
         toks = simple_tokens(doc)
         doc.layers["tokens"] = toks
@@ -640,7 +671,9 @@ def build_characters(doc: Document, config: Config) -> list[Character]:
     if config.cast:
         cast_forms(doc, config.cast, forms)
     classify(forms)
-    accepted = [f for f in forms.values() if accept(f, ex.lower_vocab)]
+    accepted = [f for f in forms.values() if accept(f, ex.lower_vocab, tagged)]
+    singular = {p for f in accepted for p in f.parts}
+    accepted = [f for f in accepted if not plural(f, singular)]
     heads = {f.text for f in accepted}
     accepted += [
         f

@@ -14,6 +14,7 @@ The score is the pair's evidence over the strongest pair's, so the central pair 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from itertools import combinations
 
@@ -46,6 +47,8 @@ CUES: dict[str, frozenset[str]] = {
 }
 WEIGHT = {"romantic": 1.0, "family": 1.2, "professional": 0.8, "friendship": 1.0, "adversarial": 0.9}
 MAX_PER_PARAGRAPH = 6
+CUE_WINDOW = 80
+"""Characters mentioned within this many characters of a cue word share it."""
 MAX_PAIRS = 20
 
 
@@ -60,6 +63,30 @@ def paragraph_bounds(doc: Document) -> list[tuple[int, int]]:
                 out.append((pos, end))
             pos = end + 1
     return out
+
+
+def count_cues(
+    text: str,
+    ps: int,
+    pe: int,
+    local: list[tuple[int, str]],
+    people: set[str],
+    cues: dict[tuple[str, str], Counter[str]],
+) -> None:
+    """Credit each cue word to the pairs of characters mentioned close to it (names, pronouns,
+    speakers), so "tell her I love her" said to a colleague does not make him a lover."""
+    offsets = [o for o, _ in local]
+    for m in WORD.finditer(text.lower(), ps, pe):
+        w = m.group()
+        kinds = [k for k, lex in CUES.items() if w in lex]
+        if not kinds:
+            continue
+        lo = bisect_left(offsets, m.start() - CUE_WINDOW)
+        hi = bisect_right(offsets, m.end() + CUE_WINDOW)
+        near = sorted({cid for _, cid in local[lo:hi] if cid in people})
+        for pair in combinations(near, 2):
+            for k in kinds:
+                cues[pair][k] += 1
 
 
 def metadata_pairs(doc: Document) -> list[tuple[str, str, str]]:
@@ -104,32 +131,30 @@ def build_relationships(doc: Document) -> list[Relationship]:
     text = doc.text
     mi = qi = 0
     for ps, pe in paragraph_bounds(doc):
-        present: Counter[str] = Counter()
+        local: list[tuple[int, str]] = []
         while mi < len(mentions) and mentions[mi][0] < pe:
             if mentions[mi][0] >= ps:
-                present[mentions[mi][1]] += 1
+                local.append(mentions[mi])
             mi += 1
+        present: Counter[str] = Counter(cid for _, cid in local)
         while qi < len(quotes) and quotes[qi].start < pe:
             q = quotes[qi]
             if q.start >= ps and q.speaker:
                 present[q.speaker] += 1
+                local.append((q.start, q.speaker))
                 for a in q.addressees:
                     if a != q.speaker:
                         talk[tuple(sorted((q.speaker, a)))] += 1  # type: ignore[index]
                         present[a] += 1
+                        local.append((q.start, a))
             qi += 1
         if len(present) < 2:
             continue
         people = sorted(cid for cid, _ in present.most_common(MAX_PER_PARAGRAPH))
-        words = Counter(WORD.findall(text[ps:pe].lower()))
-        hits = Counter()
-        for kind, lex in CUES.items():
-            n = sum(v for w, v in words.items() if w in lex)
-            if n:
-                hits[kind] = n
         for pair in combinations(people, 2):
             cooc[pair] += 1
-            cues[pair].update(hits)
+        local.sort()
+        count_cues(text, ps, pe, local, set(people), cues)
     declared = {tuple(sorted((a, b))): kind for a, b, kind in metadata_pairs(doc)}
     raw: dict[tuple[str, str], float] = {}
     for pair in set(cooc) | set(talk) | set(declared):

@@ -44,16 +44,26 @@ OBJECT_PREPS = frozenset({"to", "at", "with", "for", "of", "about", "from", "by"
 ADDRESS_VERBS = frozenset({"told", "tells", "asked", "asks", "answered", "answers", "assured", "warned", "reminded", "begged", "urged", "ordered", "informed", "greeted", "called"})
 WRITE_VERBS = frozenset({"wrote", "writes", "read", "reads", "typed", "types", "texted", "texts", "scrawled", "scribbled", "printed"})
 PAST_IRREGULAR = frozenset(
-    "said came went put broke burst struck threw flung shot spoke began gave cut took got ran "
-    "made rose sat stood kept held drew bit swore wrote read thought felt".split()
+    ["said", "came", "went", "put", "broke", "burst", "struck", "threw", "flung", "shot", "spoke", "began", "gave", "cut", "took", "got", "ran", "made", "rose", "sat", "stood", "kept", "held", "drew", "bit", "swore", "wrote", "read", "thought", "felt"]
 )
-NOT_VERBS = frozenset("indeed need speed seed deed bed red hundred kindred wicked naked sacred ragged".split())
+NOT_VERBS = frozenset(["indeed", "need", "speed", "seed", "deed", "bed", "red", "hundred", "kindred", "wicked", "naked", "sacred", "ragged"])
 CONTINUE_VERBS = frozenset(
-    "continued continues added adds went resumed resumes pursued persisted proceeded repeated "
-    "concluded finished".split()
+    ["continued", "continues", "added", "adds", "went", "resumed", "resumes", "pursued", "persisted", "proceeded", "repeated", "concluded", "finished"]
 )
+DETERMINERS = frozenset({"the", "his", "her", "their", "my", "a", "an", "this", "that", "our", "your"})
+GENDERED_NOUNS: dict[str, str] = {
+    **dict.fromkeys(
+        ["woman", "girl", "lady", "wife", "mother", "sister", "aunt", "hostess", "daughter", "widow", "maid", "queen", "niece", "grandmother", "mistress", "madam", "bride", "duchess", "countess", "princess", "landlady", "housekeeper", "nurse", "governess", "actress", "heroine", "spinster", "damsel", "gal", "lass"],
+        "F",
+    ),
+    **dict.fromkeys(
+        ["man", "boy", "gentleman", "husband", "father", "brother", "uncle", "son", "host", "fellow", "lad", "king", "nephew", "grandfather", "master", "sir", "bridegroom", "duke", "count", "prince", "landlord", "butler", "priest", "monk", "actor", "hero", "chap", "guy", "bachelor", "squire"],
+        "M",
+    ),
+}
 MAX_CLAUSE_TOKENS = 24
-ALTERNATE = False
+EXP = 2
+SILENT_TURN_CHARS = 1000
 MAX_BACK_MENTIONS = 60
 CONVERSATION_GAP = 2
 """Paragraphs without quotations that end a conversation."""
@@ -77,8 +87,23 @@ class Tag:
 
 @dataclass
 class Turn:
-    speaker: str | None
-    addressees: list[str]
+    """A paragraph's quotations: one turn of a conversation."""
+
+    quotes: list[Quote]
+    start: int
+    speaker: str | None = None
+    """Who speaks last in the paragraph (the one the next turn answers)."""
+    first: str | None = None
+    vocatives: list[str] = field(default_factory=list)
+    continues: bool = False
+    spoken: bool = True
+
+    @property
+    def anchor(self) -> bool:
+        """Whether the speaker came from the paragraph itself (a tag or a beat)."""
+        return bool(self.speaker) and all(
+            q.extra.get("confidence", 0) >= 0.6 for q in self.quotes if q.speech != "other"
+        )
 
 
 @dataclass
@@ -95,6 +120,7 @@ class Context:
     para_start: int = 0
     exclude: set[str] = field(default_factory=set)
     verb: str = ""
+    new_turn: bool = False
     """What the pronoun being resolved sits in: the conversation, paragraph, tag verb."""
 
     def in_quote(self, offset: int) -> bool:
@@ -133,14 +159,25 @@ def clause_before(text: str, start: int, end: int) -> list[tuple[int, int, str]]
     return body[-MAX_CLAUSE_TOKENS:]
 
 
-def ref_at(ctx: Context, tok: tuple[int, int, str]) -> tuple[Ref | None, int]:
-    """The character reference starting at this token, and the offset where it ends."""
+def ref_at(ctx: Context, toks: list[tuple[int, int, str]], k: int) -> tuple[Ref | None, int]:
+    """The character reference starting at token k, and the offset where it ends: a name,
+    a subject pronoun, or a description whose head tells the gender ("his wife", "the girl"),
+    which is then read like a pronoun."""
+    tok = toks[k]
     hit = ctx.name_at.get(tok[0])
     if hit is not None:
         return Ref(hit[1], hit[2], tok[0]), hit[0]
     word = tok[2]
     if word in SUBJECTS:
         return Ref(resolve_pronoun(ctx, word, tok[0]), "pronoun", tok[0]), tok[1]
+    if word in DETERMINERS:
+        for j in range(k + 1, min(len(toks), k + 4)):
+            gender = GENDERED_NOUNS.get(toks[j][2])
+            if gender:
+                pron = "he" if gender == "M" else "she"
+                return Ref(resolve_pronoun(ctx, pron, tok[0]), "nominal", tok[0]), toks[j][1]
+            if not toks[j][2].isalpha():
+                break
     return None, tok[1]
 
 
@@ -148,30 +185,30 @@ def resolve_pronoun(ctx: Context, word: str, offset: int) -> str | None:
     """Who "he"/"she" in narration is, read the way dialogue is read.
 
     "I" is the narrator. With a verb of going on ("he continued") it is the last speaker of
-    that gender. Otherwise, in order: a character of that gender named earlier in the same
-    paragraph; one of the conversation's other recent speakers (a new turn is usually a new
-    speaker); the nearest earlier narration name; the last speaker. Names said to someone in
-    the quotation itself (vocatives) are never its speaker. Coref's answer is used for
-    pronouns outside speech tags.
+    that gender. Otherwise, a character of that gender named earlier in the same paragraph
+    (the sentence subject first), else the nearest earlier narration name, else coref's
+    answer or the last speaker. Names said to someone in the quotation itself (vocatives)
+    are never its speaker, nor, when a new turn starts, the previous turn's speaker.
     """
     if word in ("i", "me", "my"):
         return ctx.narrator
     want = PRONOUN_GENDER.get(word)
     if want not in ("M", "F"):
         return ctx.pronouns.get(offset)
+    exclude = set(ctx.exclude)
+
     def fits(cid: str | None) -> bool:
-        return bool(cid) and cid not in ctx.exclude and ctx.gender.get(cid or "", "U") in (want, "U")
+        return bool(cid) and cid not in exclude and ctx.gender.get(cid or "", "U") in (want, "U")
 
     recent = [t.speaker for t in reversed(ctx.turns[-6:]) if t.speaker]
     if ctx.verb in CONTINUE_VERBS:
         for cid in recent:
             if fits(cid):
                 return cid
-    last = recent[0] if recent else None
     items = ctx.idx.items
     j = ctx.idx.before(offset) - 1
-    earlier: str | None = None
     in_paragraph: list[tuple[int, str]] = []
+    earlier: list[tuple[int, str]] = []
     for _ in range(MAX_BACK_MENTIONS):
         if j < 0:
             break
@@ -182,20 +219,29 @@ def resolve_pronoun(ctx: Context, word: str, offset: int) -> str | None:
         if s >= ctx.para_start:
             in_paragraph.append((s, cid))
             continue
-        earlier = cid
-        break
+        if in_paragraph:
+            break
+        if EXP in (1, 2):
+            earlier.append((s, cid))
+            if len(earlier) >= 6:
+                break
+            continue
+        return cid
+    if earlier and EXP == 2:
+        near = earlier[0][1]
+        focal = ctx.doc.narration.focal_character
+        if focal and any(c == focal for _s, c in earlier[:4]):
+            return focal
+        return near
+    if earlier:
+        subj = [cid for s, cid in earlier if sentence_initial(ctx.doc.text, s, 0)]
+        return subj[0] if subj else earlier[0][1]
     if in_paragraph:
         subjects = [cid for s, cid in in_paragraph if sentence_initial(ctx.doc.text, s, ctx.para_start)]
         return subjects[-1] if subjects else in_paragraph[0][1]
-    turns = ctx.turns
-    if ALTERNATE and len(turns) >= 2 and turns[-2].speaker != turns[-1].speaker and fits(turns[-2].speaker):
-        if ctx.gender.get(turns[-2].speaker or "") == want:
-            return turns[-2].speaker
-    if offset in ctx.pronouns and ctx.pronouns[offset] not in ctx.exclude:
+    if offset in ctx.pronouns and fits(ctx.pronouns[offset]):
         return ctx.pronouns[offset]
-    if earlier is not None:
-        return earlier
-    return last if fits(last) else None
+    return next((cid for cid in recent if fits(cid)), None)
 
 
 def sentence_initial(text: str, offset: int, floor: int) -> bool:
@@ -214,8 +260,12 @@ def verb_like(word: str) -> bool:
     )
 
 
+FILLERS = frozenset({",", "again", "then", "now", "at", "once", "too", "in", "out", "up", "forth", "on", "the"})
+
+
 def skip_adverbs(toks: list[tuple[int, int, str]], k: int) -> int:
-    while k < len(toks) and (toks[k][2].endswith("ly") or toks[k][2] in (",", "again", "then", "now", "at", "once", "too")):
+    """Past adverbs and particles ("broke in", "said quietly") to the word that matters."""
+    while k < len(toks) and (toks[k][2].endswith("ly") or toks[k][2] in FILLERS):
         k += 1
     return k
 
@@ -225,14 +275,15 @@ def structural_tag(ctx: Context, toks: list[tuple[int, int, str]]) -> tuple[int,
     name and a verb, is a tag whatever the verb ("contradicted Major Callendar")."""
     if not toks:
         return None
-    if verb_like(toks[0][2]):
+    if verb_like(toks[0][2]) or toks[0][2] in ("was", "were", "is", "came"):
         k = skip_adverbs(toks, 1)
-        if k < len(toks):
-            ref, _ = ref_at(ctx, toks[k])
-            if ref is not None and (ref.kind != "pronoun" or toks[k][2] in SUBJECTS):
-                return 0, ref
+        for kk in (k, k + 1):  # "said dour Major Callendar"
+            if kk < len(toks):
+                ref, _ = ref_at(ctx, toks, kk)
+                if ref is not None and (ref.kind != "pronoun" or toks[kk][2] in SUBJECTS):
+                    return 0, ref
         return None
-    ref, end = ref_at(ctx, toks[0])
+    ref, end = ref_at(ctx, toks, 0)
     if ref is None:
         return None
     k = 1
@@ -266,12 +317,12 @@ def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag
         k += 1
     after_end = toks[v][1]
     if k < len(toks):
-        ref, after_end = ref_at(ctx, toks[k])
+        ref, after_end = ref_at(ctx, toks, k)
         if ref is not None and (ref.kind != "pronoun" or toks[k][2] in SUBJECTS):
             speaker = ref
     if speaker is None:
         for i in range(v - 1, -1, -1):
-            ref, _ = ref_at(ctx, toks[i])
+            ref, _ = ref_at(ctx, toks, i)
             if ref is None:
                 continue
             if i > 0 and toks[i - 1][2] in OBJECT_PREPS:
@@ -279,7 +330,7 @@ def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag
             speaker = ref
             break
         if speaker is not None and verb in ADDRESS_VERBS and k < len(toks):
-            ref, _ = ref_at(ctx, toks[k])
+            ref, _ = ref_at(ctx, toks, k)
             if ref is not None and ref.cid:
                 return Tag(speaker, ref.cid, speech)
     if speaker is None:
@@ -291,7 +342,7 @@ def tag_addressee(ctx: Context, toks: list[tuple[int, int, str]], v: int, after:
     """ "said to Anne", "whispered to her": the addressee named after the verb."""
     for i in range(v + 1, len(toks) - 1):
         if toks[i][0] >= after and toks[i][2] == "to":
-            ref, _ = ref_at(ctx, toks[i + 1])
+            ref, _ = ref_at(ctx, toks, i + 1)
             if ref is None and toks[i + 1][2] in ("him", "her", "them"):
                 ref = Ref(resolve_pronoun(ctx, toks[i + 1][2], toks[i + 1][0]), "pronoun", toks[i + 1][0])
             return ref.cid if ref is not None else None
@@ -320,7 +371,7 @@ def beat(ctx: Context, text: str, pieces: list[tuple[int, int]]) -> Ref | None:
         at_start = True
         for i, t in enumerate(toks):
             if at_start and t[2] not in SENTENCE_END and t[2] != ",":
-                ref, _ = ref_at(ctx, t)
+                ref, _ = ref_at(ctx, toks, i)
                 if ref is not None and ref.cid:
                     return ref
                 if t[2] not in ("then", "but", "and", "so", "now", "still", "finally", "suddenly"):
@@ -369,9 +420,10 @@ def attribute(doc: Document) -> None:
     by_para: dict[int, list[Quote]] = {}
     for q in doc.quotes:
         pi = q.extra.get("paragraph")
-        if pi is None:
+        if pi is None or pi >= len(paras) or not paras[pi][0] <= q.start <= paras[pi][1]:
             pi = max(0, bisect_right(para_starts, q.start) - 1)
         by_para.setdefault(pi, []).append(q)
+    conversations: list[list[Turn]] = []
     turns: list[Turn] = []
     last_para = -10
     for pi in sorted(by_para):
@@ -379,6 +431,12 @@ def attribute(doc: Document) -> None:
         ps, pe = paras[pi] if pi < len(paras) else (qs[0].start - 1, qs[-1].end + 1)
         if pi - last_para > CONVERSATION_GAP + 1:
             turns = []
+            conversations.append(turns)
+        else:
+            for mid in range(last_para + 1, pi):
+                silent = silent_turn(ctx, paras[mid], turns)
+                if silent is not None:
+                    turns.append(silent)
         prev_tail = None
         if pi > 0:
             prev = by_para.get(pi - 1)
@@ -386,7 +444,10 @@ def attribute(doc: Document) -> None:
             if tail_start < paras[pi - 1][1]:
                 prev_tail = (tail_start, paras[pi - 1][1])
         last_para = pi
-        attribute_paragraph(ctx, qs, ps, pe, turns, prev_tail)
+        turns.append(read_paragraph(ctx, qs, ps, pe, turns, prev_tail))
+    for conv in conversations:
+        fill_turns(ctx, conv)
+        finish_turns(conv)
 
 
 def introduces(text: str, q: Quote, piece: tuple[int, int]) -> bool:
@@ -400,26 +461,31 @@ def introduces(text: str, q: Quote, piece: tuple[int, int]) -> bool:
 def introduces_next(text: str, tail: tuple[int, int]) -> bool:
     """A paragraph of narration that leads into the next one's speech ("Edmund began--")."""
     end = text[max(tail[0], tail[1] - 12) : tail[1]].rstrip()
-    return end[-1:] in (":", ",", "—", "-") or not end[-1:] in (".", "!", "?", '"', "”", ")")
+    return end[-1:] in (":", ",", "—", "-") or end[-1:] not in (".", "!", "?", '"', "”", ")")
 
 
-def attribute_paragraph(
+def read_paragraph(
     ctx: Context,
     qs: list[Quote],
     ps: int,
     pe: int,
     turns: list[Turn],
     prev_tail: tuple[int, int] | None = None,
-) -> None:
-    """Speakers for the quotations of one paragraph, given the conversation so far."""
+) -> Turn:
+    """One paragraph's quotations as a turn: speakers from tags, the paragraph's other tags
+    and its action beat. Untagged turns are left for `fill_turns`."""
     text = ctx.doc.text
     bounds = [ps] + [x for q in qs for x in (q.start - 1, q.end + 1)] + [pe]
     pieces = [(bounds[2 * i], bounds[2 * i + 1]) for i in range(len(qs) + 1)]
     tags: list[Tag | None] = []
     ctx.turns = turns
     ctx.para_start = ps
+    turn = Turn(qs, ps)
     for i, q in enumerate(qs):
-        ctx.exclude = set(vocatives(ctx, q))
+        voc = vocatives(ctx, q)
+        turn.vocatives.extend(v for v in voc if v not in turn.vocatives)
+        ctx.exclude = set(voc)
+        ctx.new_turn = i == 0 and not q.extra.get("continues")
         piece = pieces[i + 1]
         right = clause_after(text, q.end + 1, piece[1])
         if i + 1 < len(qs) and introduces(text, q, piece):
@@ -430,75 +496,141 @@ def attribute_paragraph(
         tag = find_tag(ctx, right, after=True) or inner_voice(ctx, right)
         if tag is None and left:
             tag = find_tag(ctx, left, after=False) or inner_voice(ctx, left)
-        if tag is not None and tag.speech is None and written_context(left) and text[max(ps, q.start - 3) : q.start].strip()[-1:] == ":":
-            tag.speech = "written"
-        if tag is None and left and written_context(left) and text[max(ps, q.start - 3) : q.start].strip()[-1:] == ":":
-            tag = Tag(None, None, "written")
+        colon = text[max(ps, q.start - 3) : q.start].strip()[-1:] == ":"
+        if left and colon and written_context(left):
+            tag = tag or Tag(None, None, None)
+            tag.speech = tag.speech or "written"
         tags.append(tag)
     ctx.exclude = set()
     ctx.verb = ""
-    para_ref = next((t.speaker for t in tags if t is not None and t.speaker is not None and t.speaker.cid), None)
-    beat_ref = None if para_ref else beat(ctx, text, pieces)
-    prev_speaker: str | None = None
+    found = [
+        (i, t.speaker) for i, t in enumerate(tags) if t is not None and t.speaker is not None and t.speaker.cid
+    ]
+    beat_ref = None if found else beat(ctx, text, pieces)
     for i, q in enumerate(qs):
         tag = tags[i]
-        kind = "implicit"
-        confidence = 0.3
-        speaker: str | None = None
-        addressees = vocatives(ctx, q)
-        if tag is not None and tag.speaker is not None and tag.speaker.cid:
-            speaker = tag.speaker.cid
-            kind = "explicit" if tag.speaker.kind == "name" else "anaphoric"
-            confidence = 0.9 if kind == "explicit" else 0.75
-            if tag.addressee and tag.addressee not in addressees:
-                addressees.append(tag.addressee)
-        elif q.extra.get("continues") and turns and turns[-1].speaker:
-            speaker, confidence = turns[-1].speaker, 0.7
-        elif prev_speaker is not None:
-            speaker, confidence = prev_speaker, 0.7
-        elif para_ref is not None:
-            speaker, confidence = para_ref.cid, 0.65
-        elif beat_ref is not None:
-            speaker, confidence = beat_ref.cid, 0.6
-        else:
-            speaker, confidence = turn_taking(ctx, turns, q)
+        q.addressees = list(vocatives(ctx, q))
         if tag is not None and tag.speech:
             q.speech = tag.speech
         elif tag is not None and q.speech == "other":
             q.speech = "spoken"
-        if q.speech == "other":
-            speaker, addressees, confidence = None, [], 0.5
-        q.speaker = speaker
-        if not addressees and q.speech == "spoken":
-            other = next((t.speaker for t in reversed(turns) if t.speaker and t.speaker != speaker), None)
-            if other:
-                addressees = [other]
-        q.addressees = [a for a in addressees if a != speaker]
-        q.extra["type"] = kind
-        q.extra["confidence"] = round(confidence, 2)
-        if speaker is not None:
-            prev_speaker = speaker
-        if q.speech != "other" and not q.extra.get("continues"):
-            if not (turns and turns[-1].speaker == speaker and i > 0):
-                turns.append(Turn(speaker, q.addressees))
+        if tag is not None and tag.addressee and tag.addressee not in q.addressees:
+            q.addressees.append(tag.addressee)
+        if tag is not None and tag.speaker is not None and tag.speaker.cid:
+            kind = "explicit" if tag.speaker.kind == "name" else "anaphoric"
+            set_speaker(q, tag.speaker.cid, kind, 0.9 if kind == "explicit" else 0.75)
+        elif found:
+            j, ref = min(found, key=lambda f: (f[0] > i, abs(f[0] - i)))
+            set_speaker(q, ref.cid, "implicit", 0.7)
+        elif beat_ref is not None:
+            set_speaker(q, beat_ref.cid, "implicit", 0.6)
+    spoken = [q for q in qs if q.speech != "other"]
+    if spoken and spoken[-1].speaker:
+        turn.speaker = spoken[-1].speaker
+        turn.first = spoken[0].speaker
+    turn.continues = bool(qs[0].extra.get("continues"))
+    turn.spoken = bool(spoken)
+    return turn
 
 
-def turn_taking(ctx: Context, turns: list[Turn], q: Quote) -> tuple[str | None, float]:
-    """An untagged turn: A-B-A-B alternation, else the one the last turn spoke to."""
-    if len(turns) >= 2 and turns[-2].speaker and turns[-2].speaker != turns[-1].speaker:
-        return turns[-2].speaker, 0.55
-    if turns and turns[-1].addressees:
-        return turns[-1].addressees[0], 0.45
-    last = turns[-1].speaker if turns else None
-    j = ctx.idx.before(q.start) - 1
+def silent_turn(ctx: Context, para: tuple[int, int], turns: list[Turn]) -> Turn | None:
+    """A short narration paragraph inside a conversation whose subject acts ("Helen looked at
+    the sunset.") is that character's turn without words: the next speaker answers them."""
+    if para[1] - para[0] > SILENT_TURN_CHARS:
+        return None
+    ctx.turns = turns
+    ctx.para_start = para[0]
+    ctx.exclude = set()
+    ctx.verb = ""
+    ctx.new_turn = False
+    ref = beat(ctx, ctx.doc.text, [para])
+    if ref is None or not ref.cid:
+        return None
+    return Turn([], para[0], ref.cid, ref.cid)
+
+
+def set_speaker(q: Quote, cid: str | None, kind: str, confidence: float) -> None:
+    q.speaker = cid
+    q.extra["type"] = kind
+    q.extra["confidence"] = round(confidence, 2)
+
+
+def fill_turns(ctx: Context, conv: list[Turn]) -> None:
+    """Untagged turns of one conversation, from the turns around them.
+
+    In order: a continued speech keeps its speaker; the name the last turn addressed
+    ("Anne, come here." -> Anne answers); the speaker two turns back when two alternate;
+    the name the next turn addresses; the speaker two turns ahead; the conversation's other
+    recent speaker; the nearest character named in the narration before.
+    """
+    live = [t for t in conv if t.spoken]
+    for k, t in enumerate(live):
+        if t.speaker:
+            continue
+        prev = live[k - 1] if k >= 1 else None
+        prev2 = live[k - 2] if k >= 2 else None
+        nxt = live[k + 1] if k + 1 < len(live) else None
+        nxt2 = live[k + 2] if k + 2 < len(live) else None
+        choice: tuple[str | None, float] = (None, 0.0)
+        if t.continues and prev is not None and prev.speaker:
+            choice = (prev.speaker, 0.7)
+        elif prev is not None and [v for v in prev.vocatives if v != prev.speaker]:
+            choice = ([v for v in prev.vocatives if v != prev.speaker][0], 0.56)
+        elif prev2 is not None and prev2.speaker and prev is not None and prev.speaker != prev2.speaker:
+            choice = (prev2.speaker, 0.55)
+        elif nxt is not None and nxt.anchor and [v for v in nxt.vocatives if v != nxt.first]:
+            choice = ([v for v in nxt.vocatives if v != nxt.first][0], 0.5)
+        elif nxt2 is not None and nxt2.anchor and nxt is not None and nxt.first != nxt2.first:
+            choice = (nxt2.first, 0.5)
+        elif prev is not None and prev.speaker:
+            other = next(
+                (u.speaker for u in reversed(live[:k]) if u.speaker and u.speaker != prev.speaker), None
+            )
+            choice = (other, 0.4) if other else (nearest_other(ctx, t, prev.speaker), 0.3)
+        else:
+            choice = (nearest_other(ctx, t, None), 0.3)
+        t.speaker = t.first = choice[0]
+        for q in t.quotes:
+            if q.speech != "other" and "type" not in q.extra:
+                set_speaker(q, choice[0], "implicit", choice[1])
+
+
+def nearest_other(ctx: Context, t: Turn, last: str | None) -> str | None:
+    """The character named last in the narration before this turn, other than `last`."""
+    j = ctx.idx.before(t.quotes[0].start) - 1
     for _ in range(MAX_BACK_MENTIONS):
         if j < 0:
             break
         s, _e, cid, _k = ctx.idx.items[j]
         j -= 1
         if not ctx.in_quote(s) and cid != last:
-            return cid, 0.3
-    return None, 0.0
+            return cid
+    return None
+
+
+def finish_turns(conv: list[Turn]) -> None:
+    """Addressees where no vocative or "said to" named one: the neighbouring turn's speaker;
+    `other` quotations have neither speaker nor addressees."""
+    live = [t for t in conv if t.spoken]
+    for k, t in enumerate(live):
+        for q in t.quotes:
+            if q.speech == "other":
+                set_speaker(q, None, "implicit", 0.5)
+                q.addressees = []
+                continue
+            if "type" not in q.extra:
+                set_speaker(q, q.speaker, "implicit", 0.3)
+            if not q.addressees and q.speech == "spoken":
+                for u in (live[k - 1] if k else None, live[k + 1] if k + 1 < len(live) else None):
+                    if u is not None and u.speaker and u.speaker != q.speaker:
+                        q.addressees = [u.speaker]
+                        break
+            q.addressees = [a for a in q.addressees if a != q.speaker]
+    for t in conv:
+        if not t.spoken:
+            for q in t.quotes:
+                set_speaker(q, None, "implicit", 0.5)
+                q.addressees = []
 
 
 @stage("speakers", requires=("quotes", "characters", "coref"), provides=("speakers",))

@@ -8,7 +8,7 @@ first story paragraph, or at the bottom after the last one. There, weaker cues c
 `Summary:`/`Pairing:`-style labels, a title-like line at the top of the file, a byline, a
 pen name after a note, and unlabelled author talk (ownership, reviews, "this chapter").
 A zone ends at the first unit that has no cue, so a short or emotional first or last story
-line ("This isn't happening.") stays story.
+line ("This cannot be happening.") stays story.
 
 When a reader already found chapters and paratext in markup (`doc.structure_from_markup`),
 only separator lines and author's notes inside the story regions are added.
@@ -98,7 +98,7 @@ def wrap_group(text: str, group: list[tuple[int, int, int]]) -> list[Unit]:
     body = as_lines
     if cues.chapter_heading(body[0].text) or cues.is_scene_break(body[0].text):
         head, body = body[:1], body[1:]
-    if any(strong_cue(u.text) for u in body[1:]):
+    if any(own_line_cue(u.text) for u in body[1:]):
         return as_lines
     if not body:
         return head
@@ -106,12 +106,12 @@ def wrap_group(text: str, group: list[tuple[int, int, int]]) -> list[Unit]:
     return [*head, merged]
 
 
-def strong_cue(line: str) -> bool:
+def own_line_cue(line: str) -> bool:
+    """Cues strong enough to split a hard-wrapped paragraph: a heading, a separator, a note."""
     return (
         cues.chapter_heading(line)
         or cues.is_scene_break(line)
-        or cues.label_kind(line, zone=False) is not None
-        or bool(cues.VALEDICTION.match(line.strip()))
+        or cues.label_kind(line, zone=False) in ("author_note", "disclaimer")
     )
 
 
@@ -121,13 +121,16 @@ def talk_kind(text: str, back: bool) -> str | None:
         return None
     talk = cues.author_talk(text)
     short = len(text) <= 160
+    if talk.narrative >= 3 and talk.narrative * 80 > len(text):
+        return None
     if talk.disclaimer:
         others = talk.review + talk.meta + talk.reader
         sentences = len(re.findall(r"[.!?]+(?:\s|$)", text))
         return "disclaimer" if others == 0 and sentences <= 3 else "author_note"
     if short and REVIEW_REQUEST.match(text) and not talk.meta:
         return "other"
-    if talk.kinds >= 2 or talk.evidence >= 3:
+    dense = talk.evidence * 400 >= len(text)
+    if dense and (talk.kinds >= 2 or talk.evidence >= 3):
         return "author_note"
     if short and SHORT_SIGNOFF.search(text):
         return "author_note"
@@ -147,13 +150,16 @@ class Layout:
 
     def classify(self) -> None:
         units = self.units
-        for u in units:
-            if cues.chapter_heading(u.text):
+        numerals = self.numeral_headings()
+        for i, u in enumerate(units):
+            if i in numerals or cues.chapter_heading(u.text):
                 u.heading = True
             elif cues.is_scene_break(u.text):
                 u.kind = "scene_break"
             else:
                 u.kind = cues.label_kind(u.text, zone=False)
+                if u.kind == "other" and not self.alone(i):
+                    u.kind = None
         self.attach_chapter_titles()
         segments = self.segments()
         for n, (lo, hi) in enumerate(segments):
@@ -163,6 +169,26 @@ class Layout:
         for i, u in enumerate(units[:-1]):
             if u.kind in NOTE_KINDS and cues.label_only(u.text) and units[i + 1].kind == u.kind:
                 self.absorbed[i + 1] = i
+
+    def alone(self, i: int) -> bool:
+        """True when unit i is the only unit of its block (a line with blank lines around)."""
+        units = self.units
+        block = units[i].block
+        return (i == 0 or units[i - 1].block != block) and (
+            i + 1 >= len(units) or units[i + 1].block != block
+        )
+
+    def numeral_headings(self) -> set[int]:
+        """Lone numbers ("IV.", "12", "~ 3 ~") are chapter headings when they count up."""
+        found: list[tuple[int, int]] = []
+        for i, u in enumerate(self.units):
+            value = cues.numeral_value(u.text)
+            if value is not None and self.alone(i):
+                found.append((i, value))
+        steps = sum(1 for a, b in zip(found, found[1:], strict=False) if b[1] == a[1] + 1)
+        if len(found) >= 2 and steps * 2 >= len(found) - 1:
+            return {i for i, _ in found}
+        return set()
 
     def attach_chapter_titles(self) -> None:
         """"Chapter 2" followed by a lone title-like line: the title is part of the heading."""

@@ -1,6 +1,6 @@
 "use strict";
 /* Shared helpers for ficlens reports. Every piece of data reaches the DOM through
-   textContent or setAttribute on known attribute names: never through innerHTML. */
+   textContent or setAttribute on known attribute names, never as parsed markup. */
 const SVGNS = "http://www.w3.org/2000/svg";
 const DATA = JSON.parse(document.getElementById("ficlens-data").textContent);
 
@@ -84,7 +84,6 @@ function barChart(rows, opts) {
     const w = Math.max(2, (width - labelW - noteW) * r.value / max);
     const g = svg("g", { class: "bar" });
     g.appendChild(svg("text", { x: labelW - 10, y: y + 15, "text-anchor": "end", "font-size": 12.5, fill: "#1d2430", text: r.label }));
-    g.appendChild(svg("rect", { x: labelW, y: y + 3, width: width - labelW - noteW, height: 16, rx: 4, fill: "#f0f2f5" }));
     g.appendChild(svg("rect", { x: labelW, y: y + 3, width: w, height: 16, rx: 4, fill: r.colour }, svgTitle(r.title || r.label)));
     g.appendChild(svg("text", { x: labelW + w + 8, y: y + 15, "font-size": 11.5, fill: "#687282", text: r.note || fmt(r.value) }));
     if (opts.onclick) { g.style.cursor = "pointer"; g.addEventListener("click", () => opts.onclick(r)); }

@@ -5,6 +5,7 @@
   const T = D.text;
   const CH = D.characters;
   const byId = new Map(CH.map((c, i) => [c.id, i]));
+  const GENDER = { M: "male", F: "female", N: "non-binary / they", U: "unknown" };
   const PARA_LABEL = {
     title: "Title", chapter_heading: "Chapter heading", disclaimer: "Disclaimer",
     author_note: "Author\u2019s note", summary: "Summary", scene_break: "Scene break",
@@ -130,12 +131,12 @@
     const rows = CH.map((c, i) => {
       const pos = el("div", { class: "minibar" });
       if (c.first !== null) pos.appendChild(el("span", { style: { left: pct(c.first), width: `max(3px, ${pct(c.last - c.first)})`, background: c.colour } }));
-      const where = (p, ch) => (p === null ? "\u2013" : pct(p) + (ch && D.chapters.length > 1 ? ` \u00b7 ch.\u00a0${ch}` : ""));
+      const where = (p, ch) => (p === null ? "\u2013" : pct(p) + (ch && D.chapters.length > 1 ? ` \u00b7 ch${ch}` : ""));
       const tr = el("tr", { "data-character": i, onclick: () => focusCharacter(i, false) },
-        el("td", null, el("span", { class: "dot", style: { background: c.colour } }), el("span", { class: "name", text: c.name }),
+        el("td", null, el("span", { class: "dot", style: { background: c.colour } }), el("span", { class: "name", text: c.name }), " ",
+          el("span", { class: "gender", title: GENDER[c.gender] || c.gender, text: c.gender }),
           c.aliases.length ? el("span", { class: "aliases", text: c.aliases.join(", ") }) : null,
           (dominant[c.id] || []).length ? el("span", { class: "aliases" }, dominant[c.id].map((e) => el("span", { class: "emo", style: { background: EMO_COLOUR[e] }, text: e }))) : null),
-        el("td", null, el("span", { class: "gender", text: c.gender })),
         el("td", { class: "num" }, fmt(c.mentions), el("div", { class: "minibar" }, el("span", { style: { left: 0, width: pct(c.mentions / maxPresence), background: hexA(c.colour, 0.6) } }))),
         el("td", { class: "num", text: fmt(c.quotes) }),
         el("td", { class: "num", text: fmt(c.words) }),
@@ -144,8 +145,8 @@
       return tr;
     });
     const table = el("table", { class: "cast" },
-      el("thead", null, el("tr", null, ["Character", "Gender", "Mentions", "Quotes", "Words spoken", "First seen", "Last seen"].map((h, i) =>
-        el("th", { class: i >= 2 ? "num" : null, text: h })))),
+      el("thead", null, el("tr", null, ["Character", "Mentions", "Quotes", "Words spoken", "First seen", "Last seen"].map((h, i) =>
+        el("th", { class: i >= 1 ? "num" : null, text: h })))),
       el("tbody", null, rows));
     return card("cast", 7, "Cast", "click a character to highlight their lines", el("div", { style: { overflowX: "auto" } }, table));
   }
@@ -367,7 +368,7 @@
     const para = D.paratext;
     let qi = 0, wi = 0, pi = 0, ci = 0, si = 0;
     let active = [];
-    let details = null, detailsKinds = null;
+    let details = null, detailsKinds = null, afterBreak = false;
     const chapters = D.chapters, scenes = D.scenes;
     let pos = 0;
     while (pos < T.length) {
@@ -378,25 +379,26 @@
       let lead = s;
       while (lead < e && T.charCodeAt(lead) <= 32) lead++;
       if (lead >= e) continue;
+      while (pi < para.length && para[pi][2] <= lead) pi++;
+      const kind = pi < para.length && para[pi][1] <= lead ? para[pi][0] : null;
       let marked = false;
       while (ci < chapters.length && chapters[ci].start < e) {
         if (chapters.length > 1) {
           const c = chapters[ci];
-          box.appendChild(el("div", { class: "chapter-mark", id: "chapter-" + ci, text: `Chapter ${ci + 1}${c.title ? " \u00b7 " + c.title : ""}` }));
+          box.appendChild(el("div", { class: "chapter-mark", id: "chapter-" + ci, title: c.title || null, text: `Chapter ${ci + 1} of ${chapters.length}` }));
           details = null;
           marked = true;
         }
         ci++;
       }
       while (si < scenes.length && scenes[si].start < e) {
-        if (si > 0 && !marked && scenes[si].chapter === scenes[si - 1].chapter) {
+        if (si > 0 && !marked && !afterBreak && kind !== "scene_break" && scenes[si].chapter === scenes[si - 1].chapter) {
           box.appendChild(el("div", { class: "scene-mark", text: "\u2022 \u2022 \u2022" }));
         }
         si++;
       }
-      while (pi < para.length && para[pi][2] <= lead) pi++;
-      const kind = pi < para.length && para[pi][1] <= lead ? para[pi][0] : null;
       const p = el(kind === "title" || kind === "chapter_heading" ? "h3" : "p", { "data-start": s });
+      afterBreak = kind === "scene_break";
       while (qi < quotes.length && quotes[qi][1] <= s) qi++;
       while (wi < warns.length && warns[wi].s < e) active.push(warns[wi++]);
       active = active.filter((w) => w.e > s);

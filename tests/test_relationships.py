@@ -1,0 +1,61 @@
+"""Relationships: the central pair first, with the kind the story makes evident."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import GOLD, SEEDS, analyze, require_shared
+from ficlens.api import analyze_text
+from ficlens.stages.relationships import build_relationships
+
+STORIES = Path(__file__).parent / "stories_characters"
+
+
+def pair(result: dict, a: str, b: str) -> dict:
+    ids = {c["name"]: c["id"] for c in result["characters"]}
+    want = {ids[a], ids[b]}
+    return next(r for r in result["relationships"] if {r["a"], r["b"]} == want)
+
+
+def test_kinds_from_cues_near_both_characters() -> None:
+    result = analyze(STORIES / "colleagues.txt")
+    assert pair(result, "Detective Nora Quill", "Elena")["kind"] == "romantic"
+    assert pair(result, "Detective Nora Quill", "Sam Okafor")["kind"] == "professional"
+    for r in result["relationships"]:
+        assert 0.0 <= r["score"] <= 1.0
+
+
+def test_family_pair() -> None:
+    result = analyze(STORIES / "nicknames.txt")
+    top = result["relationships"][0]
+    names = {c["id"]: c["name"] for c in result["characters"]}
+    assert {names[top["a"]], names[top["b"]]} == {"Elizabeth Hartley", "Tom"}
+    assert top["kind"] == "family"
+
+
+def test_declared_ao3_relationship_wins() -> None:
+    doc = analyze_text(
+        "Mara met Jonah at the station. Mara laughed at Jonah's hat. Jonah said it was warm.\n\n"
+        "Later Mara and Jonah walked to the river with Ines. Ines talked about work."
+    )
+    doc.metadata["relationships"] = ["Ines/Jonah"]
+    rels = build_relationships(doc)
+    names = {c.id: c.name for c in doc.characters}
+    top = rels[0]
+    assert {names[top.a], names[top.b]} == {"Ines", "Jonah"}
+    assert top.kind == "romantic" and top.score == 1.0
+
+
+def test_seed_central_pair_is_romantic() -> None:
+    require_shared()
+    from conftest import scorer
+
+    for seed in SEEDS:
+        gold = json.loads((GOLD / f"{seed.stem}.gold.json").read_text(encoding="utf-8"))
+        result = analyze(seed)
+        mapping = scorer().map_characters(gold, result)
+        top = result["relationships"][0]
+        central = gold["relationships"][0]
+        assert {mapping[top["a"]], mapping[top["b"]]} == {central["a"], central["b"]}, seed.stem
+        assert top["kind"] == "romantic", seed.stem
