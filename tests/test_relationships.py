@@ -28,16 +28,14 @@ def test_kinds_from_cues_near_both_characters() -> None:
 
 def test_family_pair() -> None:
     result = analyze(STORIES / "nicknames.txt")
-    top = result["relationships"][0]
-    names = {c["id"]: c["name"] for c in result["characters"]}
-    assert {names[top["a"]], names[top["b"]]} == {"Elizabeth Hartley", "Tom"}
-    assert top["kind"] == "family"
+    assert pair(result, "Elizabeth Hartley", "Tom")["kind"] == "family"
 
 
 def test_declared_ao3_relationship_wins() -> None:
     doc = analyze_text(
         "Mara met Jonah at the station. Mara laughed at Jonah's hat. Jonah said it was warm.\n\n"
-        "Later Mara and Jonah walked to the river with Ines. Ines talked about work."
+        "Later Mara and Jonah walked to the river with Ines. Ines said the river was cold, "
+        "and Ines's dog barked at Jonah."
     )
     doc.metadata["relationships"] = ["Ines/Jonah"]
     rels = build_relationships(doc)

@@ -150,7 +150,21 @@ READER_TALK = re.compile(
     re.IGNORECASE,
 )
 
-QUOTE_OPENERS = "\"\u201c\u201d\u00ab\u201e"
+TITLE_SMALL_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "a an the of in on and or to for at by with from but is as into over under my your our "
+        "no nor",
+    )
+)
+BARE_LABELS = frozenset(
+    (
+        "summary", "notes", "note", "author's note", "author's notes", "authors note", "a/n",
+        "end notes", "chapter notes", "chapter end notes", "disclaimer", "story summary",
+        "beginning notes", "work notes", "full summary", "blurb",
+    )
+)  # fmt: skip
+QUOTE_OPENERS = '"\u201c\u201d\u00ab\u201e'
 
 
 def two_words(line: str) -> bool:
@@ -175,14 +189,14 @@ def is_scene_break(line: str) -> bool:
     if two_words(s):
         return False
     if not any(ch.isalnum() for ch in s):
-        if any(ch in s for ch in QUOTE_OPENERS + "?!") or EMOTICON.match(s):
-            return False
-        return True
+        return not (any(ch in s for ch in QUOTE_OPENERS + "?!") or EMOTICON.match(s))
     core = "".join(ch for ch in s if ch.isalnum())
     decorated = len(core) < len(s.replace(" ", ""))
     if set(core) <= set("oO0") or set(core) <= set("xX"):
         mixed = core != core.lower() and core != core.upper()
-        if len(core) >= 3 and (mixed or decorated or "0" in core or core.isupper() or len(core) >= 5):
+        if len(core) >= 3 and (
+            mixed or decorated or "0" in core or core.isupper() or len(core) >= 5
+        ):
             return True
         return decorated and len(core) >= 1 and len(s) <= 12 and "x" not in core.lower()
     tokens = s.split()
@@ -242,9 +256,7 @@ def is_title_like(line: str) -> bool:
         return False
     if "  " in s or s.count(",") > 1:
         return False
-    small = {"a", "an", "the", "of", "in", "on", "and", "or", "to", "for", "at", "by", "with",
-             "from", "but", "is", "as", "into", "over", "under", "my", "your", "our", "no", "nor"}
-    lexical = [w for w in words[1:] if w.lower().strip("'\"\u201c\u201d") not in small]
+    lexical = [w for w in words[1:] if w.lower().strip("'\"\u201c\u201d") not in TITLE_SMALL_WORDS]
     capitalised = [w for w in lexical if w.lstrip("'\"\u201c(").lstrip()[:1].isupper()]
     if s.endswith(("?", "!")):
         return len(lexical) >= 1 and len(capitalised) == len(lexical)
@@ -359,11 +371,7 @@ def byline_name(line: str) -> str | None:
 def label_only(line: str) -> bool:
     """A label with nothing after it ("Summary:", "Notes:"): the next paragraph is its body."""
     s = line.strip().rstrip(":-\u2013 ").strip("*_~ ").lower()
-    return s in {
-        "summary", "notes", "note", "author's note", "author's notes", "authors note", "a/n",
-        "end notes", "chapter notes", "chapter end notes", "disclaimer", "story summary",
-        "beginning notes", "work notes", "full summary", "blurb",
-    }
+    return s in BARE_LABELS
 
 
 def inline_notes(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -110,10 +110,13 @@ def run_pdnc(limit: int | None, cast: str, only: str | None = None) -> dict[str,
 @click.option("--only", default=None, help="Only documents/novels whose names start with these comma-separated prefixes.")
 @click.option("--cast", "cast", type=click.Choice(["system", "gold", "both"]), default="system", show_default=True, help="Speakers with ficlens' own characters, with the gold cast passed as Config(cast=...), or both.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), default=None, help="Also write all numbers to this JSON file.")
+@click.option("--markdown", "md_out", type=click.Path(dir_okay=False), default=None, help="Also write the overall tables as Markdown (for docs/evaluation.md).")
 @guarded
-def evaluate(corpus: str, limit: int | None, only: str | None, cast: str, json_out: str | None) -> None:
+def evaluate(
+    corpus: str, limit: int | None, only: str | None, cast: str, json_out: str | None, md_out: str | None
+) -> None:
     """Score ficlens on LitBank, PDNC and the seed stories (../shared/data, ../shared/gold)."""
-    from ficlens.evaluation.report import print_results
+    from ficlens.evaluation.report import markdown, print_results
 
     wanted = ("litbank", "pdnc", "seeds") if corpus == "all" else (corpus,)
     results: dict[str, Any] = {"cast": cast, "limit": limit, "only": only}
@@ -139,3 +142,5 @@ def evaluate(corpus: str, limit: int | None, only: str | None, cast: str, json_o
     print_results(results)
     if json_out:
         Path(json_out).write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
+    if md_out:
+        Path(md_out).write_text(markdown(results), encoding="utf-8")

@@ -374,12 +374,16 @@ def score_doc(doc: LitbankDoc, sdoc: Any) -> dict[str, Any]:
         "attributable": len(attributable),
         "speaker_correct": correct,
     }
-    out.update(score_mentions(doc, sdoc))
+    out.update(score_mentions(doc, sdoc, cmap))
     return out
 
 
-def score_mentions(doc: LitbankDoc, sdoc: Any) -> dict[str, Any]:
-    """Name mentions vs LitBank PROP PER entities; coreference of PER mentions (see docs)."""
+def score_mentions(doc: LitbankDoc, sdoc: Any, cmap: dict[str, str | None]) -> dict[str, Any]:
+    """Name mentions vs LitBank PROP PER entities; coreference of PER mentions (see docs).
+
+    A matched gold mention is resolved right when the system character holding it maps, by
+    shared names (`cmap`, as for speakers), to the mention's gold entity; `purity` instead maps
+    each system character to the gold entity most of its own matched mentions belong to."""
     sys_mentions = [
         (m.start, m.end, c.id, m.kind) for c in sdoc.characters for m in c.mentions
     ]
@@ -393,13 +397,14 @@ def score_mentions(doc: LitbankDoc, sdoc: Any) -> dict[str, Any]:
     gold_cluster = {gi: gold_per[gi].entity for gi in pairs}
     sys_cluster = {gi: sys_mentions[si][2] for gi, si in pairs.items()}
     acc = metrics.cluster_accuracy(gold_cluster, sys_cluster)
+    anchored = {gi: cmap.get(sys_cluster[gi]) == gold_cluster[gi] for gi in pairs}
     b3 = metrics.b_cubed(gold_cluster, sys_cluster)
     by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for gi, m in enumerate(gold_per):
         by_kind[m.kind][0] += 1
         if gi in pairs:
             by_kind[m.kind][1] += 1
-            by_kind[m.kind][2] += acc.correct.get(gi, False)
+            by_kind[m.kind][2] += anchored[gi]
     out: dict[str, Any] = {
         "gold_names": len(gold_names),
         "sys_names": len(names),
@@ -409,7 +414,8 @@ def score_mentions(doc: LitbankDoc, sdoc: Any) -> dict[str, Any]:
         "gold_per_mentions": len(gold_per),
         "sys_mentions": len(sys_mentions),
         "matched_mentions": len(pairs),
-        "coref_correct": sum(acc.correct.values()),
+        "coref_correct": sum(anchored.values()),
+        "coref_pure": sum(acc.correct.values()),
         "b3_p_sum": b3[0] * len(pairs),
         "b3_r_sum": b3[1] * len(pairs),
     }
@@ -446,6 +452,7 @@ def rates(c: Any) -> dict[str, float]:
         "per_entity_recall": metrics.ratio(c["matched_per_entities"], c["gold_per_entities"]),
         "per_mention_recall": metrics.ratio(m, c["gold_per_mentions"]),
         "coref_accuracy": metrics.ratio(c["coref_correct"], m),
+        "coref_purity": metrics.ratio(c["coref_pure"], m),
         "coref_b3_p": metrics.ratio(c["b3_p_sum"], m),
         "coref_b3_r": metrics.ratio(c["b3_r_sum"], m),
     }

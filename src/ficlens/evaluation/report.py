@@ -19,6 +19,7 @@ LITBANK_COLUMNS: tuple[tuple[str, str], ...] = (
     ("per_entity_recall", "PER ent R"),
     ("per_mention_recall", "PER mention R"),
     ("coref_accuracy", "coref acc"),
+    ("coref_purity", "purity"),
     ("coref_b3_f1", "B3 F1"),
 )
 PDNC_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -137,3 +138,46 @@ def print_results(results: dict[str, Any], console: Console | None = None) -> No
     if "seeds" in results:
         sd = results["seeds"]
         console.print(transposed("Seeds vs gold (../shared/tools/score.py)", sd["documents"], sd["overall"]))
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The overall figures of each corpus as Markdown tables, for docs/evaluation.md."""
+    out: list[str] = []
+    if "litbank" in results:
+        o = results["litbank"]["overall"]
+        cols = [(k, h) for k, h in LITBANK_COLUMNS if k in o]
+        out.append(f"LitBank, {len(results['litbank']['documents'])} excerpts (micro-average):\n")
+        out.append(markdown_table([h for _, h in cols], [[o[k] for k, _ in cols]]))
+        extra = [k for k in ("coref_accuracy_PROP", "coref_accuracy_NOM", "coref_accuracy_PRON",
+                             "coref_b3_p", "coref_b3_r", "name_precision", "name_recall") if k in o]
+        out.append("\n" + markdown_table(extra, [[o[k] for k in extra]]))
+    lc = results.get("litbank_coref") or {}
+    if lc.get("overall"):
+        out.append("\nLitBank, characters.py coreference scores (mean over excerpts):\n")
+        out.append(markdown_table(list(lc["overall"]), [list(lc["overall"].values())]))
+    if results.get("pdnc", {}).get("overall"):
+        pd = results["pdnc"]
+        rows = document_rows(pd)
+        cols = [(k, h) for k, h in PDNC_COLUMNS if any(k in r for r in rows)]
+        overall = flatten(pd["overall"])
+        body = [[r["name"], *(r.get(k) for k, _ in cols)] for r in rows]
+        body.append(["**overall**", *(overall.get(k) for k, _ in cols)])
+        out.append("\nPDNC (micro-average over the novels listed):\n")
+        out.append(markdown_table(["novel", *(h for _, h in cols)], body))
+    pc = results.get("pdnc_characters") or {}
+    if pc.get("overall"):
+        out.append("\nPDNC character clustering (characters.py, mean over novels):\n")
+        out.append(markdown_table(list(pc["overall"]), [list(pc["overall"].values())]))
+    if "seeds" in results:
+        sd = results["seeds"]
+        names = [r["name"][:12] for r in sd["documents"]]
+        body = [[k, *(r.get(k) for r in sd["documents"]), v] for k, v in sd["overall"].items()]
+        out.append("\nSeeds vs gold (score.py):\n")
+        out.append(markdown_table(["metric", *names, "mean"], body))
+    return "\n".join(out) + "\n"

@@ -25,6 +25,7 @@ from ficlens.document import (
     Source,
 )
 from ficlens.emotion import NRC_EMOTIONS, compound, nrc_counts
+from ficlens.stages.consistency import token_sentences
 
 PALETTE: tuple[str, ...] = (
     "#3b6fd4",
@@ -102,7 +103,7 @@ def sentences(doc: Document) -> list[tuple[int, int, list[str]]]:
     toks = doc.layers.get("tokens")
     out: list[tuple[int, int, list[str]]] = []
     if toks is not None and len(toks):
-        for a, b in toks.sentences():
+        for a, b in token_sentences(doc):
             out.append((toks.start[a], toks.end[b - 1], [toks.lemma[i].lower() for i in range(a, b)]))
         return out
     for rs, re_ in doc.story_regions():

@@ -271,7 +271,9 @@ class Extractor:
             drop = lower[start] in NOT_NAMES or lower[start] in CONNECTORS
             if not drop and self.sentence_initial(start) and start + 1 < j:
                 low = self.lower_vocab.get(lower[start], 0)
-                drop = low >= 3 or (low > 0 and self.labels[start] not in PERSON_LABELS)
+                person = self.labels[start] in PERSON_LABELS
+                tag = self.toks.tag[start]
+                drop = low >= 3 or (low > 0 and not person) or (bool(tag) and not tag.startswith("NNP"))
             if not drop and len(first) == 1:
                 drop = True
             if not drop:

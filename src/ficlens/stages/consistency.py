@@ -43,6 +43,8 @@ OPEN_MARKS = "\u201c"
 CLOSE_MARKS = "\u201d"
 PARAGRAPH = re.compile(r"[^\n]+")
 WORD = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?")
+END_PUNCT = {".", "!", "?", "...", "\u2026", "?!", "!?", "!!", "??"}
+CLOSING = {'"', "\u201d", "'", "\u2019", ")"}
 
 
 def warning(kind: str, start: int, end: int, message: str) -> dict[str, Any]:
@@ -125,13 +127,41 @@ def quote_checks(doc: Document) -> tuple[QuotedMask, list[dict[str, Any]]]:
     return QuotedMask(spans), out[:MAX_PER_KIND]
 
 
-def sentence_bounds(doc: Document) -> tuple[list[int], list[int]]:
-    """Character start and end of each sentence of the tokens layer (empty without tokens)."""
+def token_sentences(doc: Document) -> list[tuple[int, int]]:
+    """(first token, last token + 1) of each sentence of the tokens layer, cut finer.
+
+    spaCy's statistical sentence starts are kept, and a sentence also starts after a line
+    break or after end punctuation followed by a capitalised word or an opening quotation,
+    so one missed boundary never merges a whole paragraph into one 'sentence'.
+    """
     toks = doc.layers.get("tokens")
     if toks is None or not len(toks):
-        return [], []
+        return []
+    text = doc.text
+    out: list[tuple[int, int]] = []
+    first = 0
+    prev_end_punct = False
+    for i in range(len(toks)):
+        word = text[toks.start[i] : toks.end[i]]
+        attached = word in CLOSING and prev_end_punct and toks.end[i - 1] == toks.start[i]
+        cut = i > first and not attached and (
+            toks.sent_start[i]
+            or "\n" in text[toks.end[i - 1] : toks.start[i]]
+            or (prev_end_punct and (word[:1].isupper() or word[:1] in '"\u201c'))
+        )
+        if cut:
+            out.append((first, i))
+            first = i
+        prev_end_punct = word in END_PUNCT or attached
+    out.append((first, len(toks)))
+    return out
+
+
+def sentence_bounds(doc: Document) -> tuple[list[int], list[int]]:
+    """Character start and end of each sentence (empty without a tokens layer)."""
+    toks = doc.layers.get("tokens")
     starts, ends = [], []
-    for a, b in toks.sentences():
+    for a, b in token_sentences(doc):
         starts.append(toks.start[a])
         ends.append(toks.end[b - 1])
     return starts, ends
@@ -192,7 +222,7 @@ def tense_slips(
     text = doc.text
     found: list[tuple[int, int, str]] = []
     narrated = 0
-    for a, b in toks.sentences():
+    for a, b in token_sentences(doc):
         if toks.start[a] in mask:
             continue
         narrated += 1

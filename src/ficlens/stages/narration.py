@@ -38,13 +38,18 @@ READER_INSERT = re.compile(r"\b[YyLl]/[Nn]\b")
 OPEN_QUOTES = "\u201c"
 CLOSE_QUOTES = "\u201d"
 PAST_WORDS = frozenset(
-    "was were had did said asked told thought knew felt looked saw went came got took made "
-    "turned smiled walked stood sat heard seemed began found gave left kept let ran".split()
+    re.findall(
+        r"\w+",
+        "was were had did said asked told thought knew felt looked saw went came got took made "
+        "turned smiled walked stood sat heard seemed began found gave left kept let ran",
+    )
 )
 PRESENT_WORDS = frozenset(
-    "is are am has does says asks tells thinks knows feels looks sees goes comes gets takes "
-    "makes turns smiles walks stands sits hears seems begins finds gives leaves keeps lets "
-    "runs".split()
+    re.findall(
+        r"\w+",
+        "is are am has does says asks tells thinks knows feels looks sees goes comes gets takes "
+        "makes turns smiles walks stands sits hears seems begins finds gives leaves keeps lets runs",
+    )
 )
 WORD = re.compile(r"[A-Za-z]+(?:['\u2019][a-z]+)?|[YyLl]/[Nn]")
 

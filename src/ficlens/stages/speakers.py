@@ -62,7 +62,6 @@ GENDERED_NOUNS: dict[str, str] = {
     ),
 }
 MAX_CLAUSE_TOKENS = 24
-EXP = 2
 SILENT_TURN_CHARS = 1000
 MAX_BACK_MENTIONS = 60
 CONVERSATION_GAP = 2
@@ -208,7 +207,6 @@ def resolve_pronoun(ctx: Context, word: str, offset: int) -> str | None:
     items = ctx.idx.items
     j = ctx.idx.before(offset) - 1
     in_paragraph: list[tuple[int, str]] = []
-    earlier: list[tuple[int, str]] = []
     for _ in range(MAX_BACK_MENTIONS):
         if j < 0:
             break
@@ -221,21 +219,7 @@ def resolve_pronoun(ctx: Context, word: str, offset: int) -> str | None:
             continue
         if in_paragraph:
             break
-        if EXP in (1, 2):
-            earlier.append((s, cid))
-            if len(earlier) >= 6:
-                break
-            continue
         return cid
-    if earlier and EXP == 2:
-        near = earlier[0][1]
-        focal = ctx.doc.narration.focal_character
-        if focal and any(c == focal for _s, c in earlier[:4]):
-            return focal
-        return near
-    if earlier:
-        subj = [cid for s, cid in earlier if sentence_initial(ctx.doc.text, s, 0)]
-        return subj[0] if subj else earlier[0][1]
     if in_paragraph:
         subjects = [cid for s, cid in in_paragraph if sentence_initial(ctx.doc.text, s, ctx.para_start)]
         return subjects[-1] if subjects else in_paragraph[0][1]

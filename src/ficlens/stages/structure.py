@@ -191,7 +191,7 @@ class Layout:
         return set()
 
     def attach_chapter_titles(self) -> None:
-        """"Chapter 2" followed by a lone title-like line: the title is part of the heading."""
+        """A bare "Chapter 2" followed by a lone title-like line: that line is its title."""
         units = self.units
         for i, u in enumerate(units[:-1]):
             nxt = units[i + 1]
@@ -404,34 +404,34 @@ def scenes_of(doc: Document) -> list[Scene]:
     blocks = sorted((p.start, p.end, p.kind) for p in doc.paratext)
     scenes: list[Scene] = []
     for ci, ch in enumerate(doc.chapters):
+        pieces: list[list[tuple[int, int]]] = [[]]
         pos = ch.start
-        first: int | None = None
-        last = 0
-
-        def close() -> None:
-            if first is not None:
-                scenes.append(Scene(ci, first, last))
-
-        def story(a: int, b: int) -> None:
-            nonlocal first, last
-            seg = text[a:b]
-            if seg.strip():
-                s = a + len(seg) - len(seg.lstrip())
-                e = a + len(seg.rstrip())
-                first = s if first is None else first
-                last = e
-
         for s, e, kind in blocks:
             if e <= ch.start or s >= ch.end:
                 continue
-            story(pos, max(pos, s))
+            pieces[-1].append((pos, max(pos, s)))
             if kind == "scene_break":
-                close()
-                first = None
+                pieces.append([])
             pos = max(pos, e)
-        story(pos, ch.end)
-        close()
+        pieces[-1].append((pos, ch.end))
+        for piece in pieces:
+            extent = story_extent(text, piece)
+            if extent:
+                scenes.append(Scene(ci, *extent))
     return scenes
+
+
+def story_extent(text: str, gaps: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """First and last non-space character of the story gaps between paratext blocks."""
+    first: int | None = None
+    last = 0
+    for a, b in gaps:
+        seg = text[a:b]
+        if seg.strip():
+            if first is None:
+                first = a + len(seg) - len(seg.lstrip())
+            last = a + len(seg.rstrip())
+    return (first, last) if first is not None else None
 
 
 def markup_additions(doc: Document) -> list[Paratext]:
@@ -451,7 +451,9 @@ def markup_additions(doc: Document) -> list[Paratext]:
                 if kind:
                     out.append(Paratext(kind, s, e))
                 else:
-                    out.extend(Paratext("author_note", a, b) for a, b in cues.inline_notes(text, s, e))
+                    out.extend(
+                        Paratext("author_note", a, b) for a, b in cues.inline_notes(text, s, e)
+                    )
             pos += len(raw) + 1
     return out
 
@@ -482,7 +484,9 @@ def structure_stage(doc: Document, config: Config) -> None:
     if doc.structure_from_markup:
         doc.paratext = normalise([*doc.paratext, *markup_additions(doc)])
         if not doc.chapters:
-            doc.chapters = [Chapter(str(doc.metadata.get("title") or ""), 0, len(doc.text.rstrip()))]
+            doc.chapters = [
+                Chapter(str(doc.metadata.get("title") or ""), 0, len(doc.text.rstrip()))
+            ]
         doc.scenes = scenes_of(doc)
         return
     layout = Layout(doc.text)
