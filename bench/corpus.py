@@ -18,6 +18,7 @@ Figures are printed and saved as JSON (`--json`). On a shared machine they are n
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -66,14 +67,14 @@ def cut_works(text: str, rng: random.Random, low: int = 1000, high: int = 6000) 
     return works
 
 
-def build_corpus(root: Path, n_works: int, seed: int = 13) -> dict[str, Any]:
+def build_corpus(root: Path, n_works: int, low: int, high: int, seed: int = 13) -> dict[str, Any]:
     """Write `n_works` works (round-robin over the source novels) and the seeds under root."""
     rng = random.Random(seed)
     per_source = []
     for src in sources():
         name = src.parent.name if src.name == "novel_text.txt" else src.stem
         kind = "pdnc" if src.name == "novel_text.txt" else "litbank"
-        per_source.append((kind, name, cut_works(src.read_text(encoding="utf-8", errors="replace"), rng)))
+        per_source.append((kind, name, cut_works(src.read_text(encoding="utf-8", errors="replace"), rng, low, high)))
     available = sum(len(w) for _, _, w in per_source)
     picked: list[tuple[str, str, int, str]] = []
     depth = 0
@@ -131,6 +132,9 @@ class Run:
     """Largest worker RSS (MiB) when 25/50/75/100% of the works were done."""
     peak_rss: float = 0.0
     workers_seen: int = 0
+    worker_cpu_seconds: float = 0.0
+    """CPU time used by all workers (sampled): throughput per CPU-second does not depend on
+    how busy the machine was, unlike wall-clock figures."""
 
 
 def batch_cmd(inputs: Path, out: Path, workers: int, *extra: str) -> list[str]:
@@ -138,9 +142,10 @@ def batch_cmd(inputs: Path, out: Path, workers: int, *extra: str) -> list[str]:
             "--workers", str(workers), "--log-interval", "1", *extra]
 
 
-def run_batch(inputs: Path, out: Path, workers: int, total: int, *extra: str) -> Run:
-    """Run a batch to completion, sampling worker memory twice a second."""
+def run_batch(inputs: Path, out: Path, workers: int, total: int, *extra: str, limit: float = 0) -> Run:
+    """Run a batch to completion (or Ctrl-C it after `limit` s), sampling worker memory."""
     run = Run()
+    cpu: dict[int, float] = {}
     t0 = time.monotonic()
     log = out.parent / f"{out.name}.log"
     with open(log, "w") as err:
@@ -152,18 +157,22 @@ def run_batch(inputs: Path, out: Path, workers: int, total: int, *extra: str) ->
             workers_now = worker_processes(ps)
             run.workers_seen = max(run.workers_seen, len(workers_now))
             for w in workers_now:
-                try:
+                with contextlib.suppress(psutil.NoSuchProcess):
                     current = max(current, w.memory_info().rss / 2**20)
-                except psutil.NoSuchProcess:
-                    pass
+                    t = w.cpu_times()
+                    cpu[w.pid] = t.user + t.system
             run.peak_rss = max(run.peak_rss, current)
             done = progress(log)
             while marks and done * 100 >= marks[0] * total and current:
                 run.rss_at[marks.pop(0)] = round(current, 1)
             if (not marks or done == total) and current:
                 run.rss_at[100] = round(current, 1)
+            if limit and time.monotonic() - t0 > limit:
+                proc.send_signal(signal.SIGINT)  # a clean stop: finished works are committed
+                limit = 0
             time.sleep(0.5)
     run.seconds = time.monotonic() - t0
+    run.worker_cpu_seconds = sum(cpu.values())
     run.returncode = proc.returncode
     runs = sorted((out / "_runs").glob("*.json"))
     run.record = json.loads(runs[-1].read_text()) if runs else {}
@@ -231,6 +240,11 @@ def describe(name: str, run: Run) -> dict[str, Any]:
         "seconds": round(run.seconds, 1),
         "works_per_s": round(rec.get("analysed", 0) / run.seconds, 2) if run.seconds else 0,
         "words_per_s": round(rec.get("words", 0) / run.seconds) if run.seconds else 0,
+        "interrupted_at_time_limit": rec.get("interrupted"),
+        "worker_cpu_seconds": round(run.worker_cpu_seconds, 1),
+        "words_per_worker_cpu_s": round(rec.get("words", 0) / run.worker_cpu_seconds)
+        if run.worker_cpu_seconds
+        else 0,
         "workers_seen": run.workers_seen,
         "peak_worker_rss_mib": round(run.peak_rss, 1),
         "worker_rss_mib_at_pct": run.rss_at,
@@ -240,7 +254,10 @@ def describe(name: str, run: Run) -> dict[str, Any]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--works", type=int, default=2000, help="works cut from the novels (plus the seeds)")
-    ap.add_argument("--subset", type=int, default=200, help="works in the 1-vs-2 worker and resume runs")
+    ap.add_argument("--subset", type=int, default=60, help="works in the 1-vs-2 worker and resume runs")
+    ap.add_argument("--min-words", type=int, default=1000)
+    ap.add_argument("--max-words", type=int, default=6000)
+    ap.add_argument("--time-limit", type=float, default=0, help="stop the full run (Ctrl-C) after this many seconds")
     ap.add_argument("--steps", default="full,speedup,resume", help="comma list of: full, speedup, resume")
     ap.add_argument("--dir", default=None, help="work folder (default: a new temp folder, removed after)")
     ap.add_argument("--json", dest="json_out", default=None, help="also write the figures here")
@@ -251,13 +268,13 @@ def main() -> None:
     try:
         corpus = root / "corpus"
         t0 = time.monotonic()
-        results["corpus"] = build_corpus(corpus, args.works)
+        results["corpus"] = build_corpus(corpus, args.works, args.min_words, args.max_words)
         results["corpus"]["build_seconds"] = round(time.monotonic() - t0, 1)
         print(f"corpus: {results['corpus']} in {corpus}", flush=True)
         small = subset(corpus, root / "subset", args.subset)
         n_small = len(list(small.iterdir()))
         if "full" in steps:
-            run = run_batch(corpus, root / "out-full", 2, results["corpus"]["works"])
+            run = run_batch(corpus, root / "out-full", 2, results["corpus"]["works"], limit=args.time_limit)
             results["full_2_workers"] = describe("full corpus, 2 workers", run)
             print(json.dumps(results["full_2_workers"]), flush=True)
         if "speedup" in steps:

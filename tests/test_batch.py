@@ -317,3 +317,38 @@ def test_jsonl_format_and_its_resume(tmp_path: Path) -> None:
     assert (run["analysed"], run["skipped_done"]) == (1, 3)
     mixed = run_cli("batch", str(src), "--out", str(out), "-q")
     assert mixed.returncode == 2 and "jsonl" in mixed.stderr
+
+
+def crash_on_marker(chunk: list[tuple[str, str, bytes]], fmt: str) -> list[Any]:
+    """A stand-in analyser for the pool test: dies like a segfault on one input."""
+    from ficlens.batch.worker import WorkResult
+
+    if any(b"CRASH" in data for _, _, data in chunk):
+        os._exit(139)
+    return [WorkResult(wid, path, None, line=fmt, words=len(data.split())) for wid, path, data in chunk]
+
+
+def test_a_dying_worker_costs_only_its_own_work() -> None:
+    from ficlens.batch.engines import DIED, LocalEngine
+
+    jobs = [(f"w{i}", f"s{i}.txt", b"CRASH" if i == 5 else b"a few words") for i in range(12)]
+    engine = LocalEngine(2, "jsonl", analyze=crash_on_marker, initializer=None)
+    try:
+        results = [r for chunk in engine.run(iter([jobs[i : i + 4] for i in range(0, 12, 4)])) for r in chunk]
+    finally:
+        engine.close()
+    assert sorted(r.work_id for r in results) == sorted(j[0] for j in jobs)
+    assert [r.work_id for r in results if r.error] == ["w5"]
+    assert next(r for r in results if r.error).error == DIED
+
+
+def test_docs_list_every_column() -> None:
+    """docs/tables.md documents each table's columns with their Arrow types, in order."""
+    import re
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "tables.md").read_text(encoding="utf-8")
+    for table, schema in SCHEMAS.items():
+        section = text.split(f"\n## {table}\n", 1)[1].split("\n## ", 1)[0]
+        rows = re.findall(r"^\| `(\w+)` \| ([^|]+) \|", section, flags=re.M)
+        documented = [(name, kind.strip().replace("list<string>", "list<item: string>")) for name, kind in rows]
+        assert documented == [(f.name, str(f.type)) for f in schema], table

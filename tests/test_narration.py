@@ -56,6 +56,7 @@ def test_seeds_against_gold(seed: Path) -> None:
         (STORIES / "narr_first_present.txt", "first", "present"),
         (STORIES / "narr_third_present.txt", "third", "present"),
         (STORIES / "narr_third_past_dialogue.txt", "third", "past"),
+        (STORIES / "narr_single_quotes.txt", "third", "past"),
         (STORIES / "narr_second_past.txt", "second", "past"),
         (STORIES / "no_paratext.txt", "third", "past"),
         (EXAMPLES / "keeper_of_carrow_point.txt", "first", "past"),
@@ -75,6 +76,12 @@ def test_dialogue_first_person_does_not_count() -> None:
     ev = doc.narration.extra["pov_tense_evidence"]
     assert ev["first"] == 0 and ev["third"] > 5
     assert "I" in doc.text
+
+
+def test_british_single_quote_dialogue_does_not_count() -> None:
+    doc = narrate_file(STORIES / "narr_single_quotes.txt", use_spacy=False)
+    assert doc.narration.extra["pov_tense_evidence"]["first"] == 0
+    assert doc.text.count("'I") >= 5
 
 
 def test_quotes_layer_is_used_when_present() -> None:

@@ -205,6 +205,14 @@ def test_examples(name: str, kinds: list[str]) -> None:
     assert [k for k, _ in blocks(doc)] == kinds
 
 
+def test_title_and_byline_become_metadata() -> None:
+    doc = structured(EXAMPLES / "keeper_of_carrow_point.txt")
+    assert doc.metadata["title"] == "Keeper of Carrow Point"
+    assert doc.metadata["authors"] == ["saltwaterink"]
+    # the sign-off equals the byline
+    assert blocks(doc)[-1] == ("signature", "Love always,\nsaltwaterink")
+
+
 def test_markup_structure_is_kept_and_only_completed() -> None:
     text = (
         "Chapter title from markup\n\nShe ran.\n\n* * *\n\nHe waited. (A/N: sorry!) Then he left."
@@ -280,3 +288,38 @@ def test_novels_have_no_invented_notes() -> None:
         marked = sum(p.end - p.start for p in doc.paratext)
         assert marked < 0.01 * len(doc.text), path.parent.name
         assert len(doc.chapters) >= 1
+
+
+def test_unlabelled_and_multi_paragraph_notes() -> None:
+    doc = structured(STORIES / "multi_paragraph_notes.txt")
+    assert_well_formed(doc)
+    got = blocks(doc)
+    assert got[0] == ("chapter_heading", "~Chapter 3~")
+    assert got[1] == (
+        "author_note",
+        "Hey guys! Sorry for the late update, exams ate my brain. Enjoy!",
+    )
+    assert got[2] == ("scene_break", "***")
+    assert [k for k, _ in got[3:]] == [
+        "author_note",
+        "author_note",
+        "author_note",
+        "chapter_heading",
+    ]
+    assert got[4][1].startswith("Also, a huge thank you") and got[5][1] == "Cheers!"
+    assert [c.title for c in doc.chapters] == ["Chapter 3", "Chapter 4"]
+    assert [doc.text[s.start : s.end].split()[0] for s in doc.scenes] == ["The", "The"]
+    assert doc.text[: doc.scenes[0].end].endswith("a little further anyway.")
+
+
+def test_single_newline_paragraphs() -> None:
+    """Paragraphs separated by single line breaks: every line is judged on its own."""
+    doc = structured(STORIES / "single_newlines.txt")
+    assert_well_formed(doc)
+    assert blocks(doc) == [
+        ("chapter_heading", "Chapter 5: Glass"),
+        ("other", "Ines's POV"),
+        ("other", "THE END"),
+    ]
+    scene = doc.text[doc.scenes[0].start : doc.scenes[0].end]
+    assert scene.startswith("The greenhouse") and scene.endswith("It was enough.")

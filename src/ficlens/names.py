@@ -65,6 +65,9 @@ NOT_NAMES = word_set(
     mr. mrs. ms. dr. st. prof. tv ok. pov fbi cia nypd police internet
     esq esq. aye nay poor little old young dear
     morning evening afternoon night goodnight welcome congratulations cheers happy
+    bonjour adieu farewell ja oui non si merci hola ciao
+    pole poles jew jews frenchman frenchmen englishman englishmen englishwoman russians germans
+    americans italians spaniards frenchwoman
     """
 )
 
@@ -125,8 +128,8 @@ def fold(s: str) -> str:
 
 def slug(name: str) -> str:
     """A stable id from a name: `Mr. Raymond Reddington` -> `raymond_reddington`."""
-    words = [w for w in re.findall(r"[a-z0-9]+", fold(name)) if w not in TITLES]
-    return "_".join(words) or "character"
+    words = re.findall(r"[a-z0-9]+", fold(name))
+    return "_".join([w for w in words if w not in TITLES] or words) or "character"
 
 
 @lru_cache(maxsize=1)

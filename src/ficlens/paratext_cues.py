@@ -43,7 +43,7 @@ CHAPTER_HEADING = re.compile(
 EMOTICON = re.compile(r"^(?:[:;=8][-'^o]?[)(\]\[DPpO3/\\|*]+|\^[_.-]?\^|<3+|[)(]:)$")
 BREAK_WORDS = re.compile(
     r"^[\W_]*(?:line|scene|page|section|time|pov|perspective)[\s_-]*"
-    r"(?:break|change|skip|switch|shift)[\W_]*$",
+    r"(?:break|change|skip|switch|shift)[\W_]*$|^[\W_]+(?:break|pagebreak|linebreak)[\W_]+$",
     re.IGNORECASE,
 )
 
@@ -199,6 +199,8 @@ def is_scene_break(line: str) -> bool:
         ):
             return True
         return decorated and len(core) >= 1 and len(s) <= 12 and "x" not in core.lower()
+    if set(core.lower()) <= set("xo0") and (len(core) >= 5 or decorated):
+        return True
     tokens = s.split()
     words = [t.strip("*~-_=+#.:|/\\<>") for t in tokens if any(ch.isalnum() for ch in t)]
     symbols = [t for t in tokens if not any(ch.isalnum() for ch in t)]
@@ -257,7 +259,7 @@ def is_title_like(line: str) -> bool:
     if "  " in s or s.count(",") > 1:
         return False
     lexical = [w for w in words[1:] if w.lower().strip("'\"\u201c\u201d") not in TITLE_SMALL_WORDS]
-    capitalised = [w for w in lexical if w.lstrip("'\"\u201c(").lstrip()[:1].isupper()]
+    capitalised = [w for w in lexical if w.lstrip("'\"\u201c(")[:1].isupper() or w[:1].isdigit()]
     if s.endswith(("?", "!")):
         return len(lexical) >= 1 and len(capitalised) == len(lexical)
     return not lexical or len(capitalised) >= 0.6 * len(lexical)

@@ -81,8 +81,11 @@ PRONOUN_GENDER: dict[str, str] = {
 SUBJECT_PRONOUNS: frozenset[str] = frozenset({"he", "she", "they", "i", "we", "you"})
 FIRST_PERSON: frozenset[str] = frozenset({"i", "me", "my", "myself", "we"})
 
-TAG_WORDS: frozenset[str] = SPEECH_VERBS | SUBJECT_PRONOUNS
-"""Words that, right after a closing mark, say the quotation was speech."""
+TAG_WORDS: frozenset[str] = (SPEECH_VERBS | SUBJECT_PRONOUNS) - frozenset(
+    "read reads reading write wrote writes written writing call called calls type typed types "
+    "text texted texts sing sang sung sings".split()
+)
+"""Words that, next to a quotation, say it was speech (not words before a title: "read")."""
 
 ELISIONS: frozenset[str] = frozenset(
     ["tis", "twas", "twere", "twill", "twould", "em", "cause", "cos", "coz", "cuz", "til", "till", "n", "nuff", "bout", "round", "kay", "ello", "ere", "ave", "alf", "appen", "im", "er", "ow", "ome", "ad", "e", "s", "t", "ve", "d", "ll", "re"]

@@ -23,7 +23,10 @@ def print_summary(stats: object, out: Path) -> None:
     from ficlens.batch.runner import RunStats
 
     assert isinstance(stats, RunStats)
-    table = Table(title=f"ficlens batch {stats.run_id}" + (" (interrupted)" if stats.interrupted else ""))
+    table = Table(
+        title=f"ficlens batch {stats.run_id}" + (" (interrupted)" if stats.interrupted else ""),
+        show_header=False,
+    )
     table.add_column("")
     table.add_column("", justify="right")
     rows = [

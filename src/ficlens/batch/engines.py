@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
@@ -64,10 +64,19 @@ class LocalEngine:
     as failed.
     """
 
-    def __init__(self, workers: int, fmt: str, recycle: int = 200) -> None:
+    def __init__(
+        self,
+        workers: int,
+        fmt: str,
+        recycle: int = 200,
+        analyze: Callable[[list[Job], str], list[WorkResult]] = analyze_chunk,
+        initializer: Callable[[], None] | None = init_worker,
+    ) -> None:
         self.workers = max(1, workers)
         self.fmt = fmt
         self.recycle = recycle
+        self.analyze = analyze
+        self.initializer = initializer
         self.inflight = 2 * self.workers
         self.pool = self._new_pool()
 
@@ -75,7 +84,7 @@ class LocalEngine:
         return ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=init_worker,
+            initializer=self.initializer,
             max_tasks_per_child=self.recycle,
         )
 
@@ -103,7 +112,7 @@ class LocalEngine:
                     chunk, suspect = nxt, False
                 else:
                     break
-                pending[self.pool.submit(analyze_chunk, chunk, self.fmt)] = (chunk, suspect)
+                pending[self.pool.submit(self.analyze, chunk, self.fmt)] = (chunk, suspect)
                 isolating = suspect
             if not pending:
                 return

@@ -167,6 +167,13 @@ def score_coref(gold_doc: Any, doc: Document) -> dict[str, Any]:
             votes[hit[0]][g.entity] += 1
             matched.append((g.entity, hit[0]))
     to_gold = {cid: v.most_common(1)[0][0] for cid, v in votes.items()}
+    # a character never named (an unnamed narrator) maps by its resolved pronouns instead
+    fallback: dict[str, Counter[str]] = defaultdict(Counter)
+    for g in gold_prons:
+        hit = sys_at.get(g.start)
+        if hit and hit[0] not in to_gold and g.entity:
+            fallback[hit[0]][g.entity] += 1
+    to_gold.update({cid: v.most_common(1)[0][0] for cid, v in fallback.items()})
     tp = fp = fn = 0
     for i in range(len(matched)):
         for j in range(i + 1, len(matched)):

@@ -14,6 +14,7 @@ import ast
 import csv
 import hashlib
 import os
+import pickle
 import time
 from bisect import bisect_left
 from collections import Counter
@@ -214,15 +215,38 @@ def score_novel(novel: Novel, doc: Document) -> dict[str, Any]:
     return out
 
 
-def analyze_novel(novel: Novel, use_gold_cast: bool = False, stages: tuple[str, ...] | None = None) -> Document:
-    """Run the ficlens pipeline on a PDNC novel, with or without its gold cast."""
+BASE_STAGES = ("structure", "tokens")
+"""Stages whose result does not depend on the cast: cached per novel when asked to."""
+
+
+def analyze_novel(
+    novel: Novel,
+    use_gold_cast: bool = False,
+    stages: tuple[str, ...] | None = None,
+    cache_dir: Path | str | None = None,
+) -> Document:
+    """Run the ficlens pipeline on a PDNC novel, with or without its gold cast.
+
+    With `cache_dir`, the structure and spaCy tokens of each novel are pickled there and
+    reused, so scoring both casts, or re-scoring after a change to a later stage, does not
+    pay for spaCy again.
+    """
     from ficlens.pipeline import DEFAULT_STAGES, Config, Pipeline
 
     config = Config(cast=config_cast(novel) if use_gold_cast else None)
-    pipe = Pipeline(stages or DEFAULT_STAGES, config)
     data = novel.text.encode("utf-8")
     source = Source(f"{novel.name}/novel_text.txt", "txt", hashlib.sha256(data).hexdigest(), len(data))
-    return pipe(Document(text=novel.text, source=source))
+    if cache_dir is None or stages is not None:
+        return Pipeline(stages or DEFAULT_STAGES, config)(Document(text=novel.text, source=source))
+    path = Path(cache_dir) / f"{novel.name}.{source.sha256[:12]}.pickle"
+    if path.exists():
+        doc = pickle.loads(path.read_bytes())
+    else:
+        doc = Pipeline(BASE_STAGES, config)(Document(text=novel.text, source=source))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
+    rest = tuple(name for name in DEFAULT_STAGES if name not in BASE_STAGES)
+    return Pipeline(rest, config)(doc)
 
 
 def _combine(per: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -248,13 +272,15 @@ def evaluate_pdnc(
     novels: list[str] | None = None,
     use_gold_cast: bool = False,
     root: Path | str | None = None,
+    cache_dir: Path | str | None = None,
 ) -> dict[str, Any]:
     """Run and score ficlens on PDNC novels (all by default).
 
     Returns {"novels": {name: metrics}, "overall": metrics, "use_gold_cast": bool,
     "seconds": float}; metrics hold `detection` {precision, recall, f1}, `speaker_accuracy`
     and `speaker_accuracy_<type>` for explicit, anaphoric and implicit quotations.
-    Overall figures pool all quotations of all novels (micro average).
+    Overall figures pool all quotations of all novels (micro average). `cache_dir` keeps
+    each novel's spaCy tokens between runs (see `analyze_novel`).
     """
     base = Path(root) if root else PDNC_DIR
     names = novels or novel_names(base)
@@ -263,7 +289,7 @@ def evaluate_pdnc(
     for name in names:
         novel = load_novel(name, base)
         t1 = time.perf_counter()
-        doc = analyze_novel(novel, use_gold_cast)
+        doc = analyze_novel(novel, use_gold_cast, cache_dir=cache_dir)
         per[name] = score_novel(novel, doc)
         per[name]["seconds"] = time.perf_counter() - t1
         per[name]["words"] = len(novel.text.split())

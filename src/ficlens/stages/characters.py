@@ -17,6 +17,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from ficlens.document import Character, Document, Mention
 from ficlens.names import (
@@ -75,6 +76,7 @@ class Form:
     he: int = 0
     she: int = 0
     cast: int | None = None
+    sents: set[int] = field(default_factory=set)
 
     @property
     def count(self) -> int:
@@ -87,6 +89,18 @@ class Form:
     @property
     def title_gender(self) -> str:
         return TITLES.get(title_key(self.title), "U") if self.title else "U"
+
+    @property
+    def gender_hint(self) -> str:
+        """The title's gender, else the he/she that follows this form in narration."""
+        g = self.title_gender
+        if g != "U":
+            return g
+        if self.he >= 2 and self.he >= 3 * self.she:
+            return "M"
+        if self.she >= 2 and self.she >= 3 * self.he:
+            return "F"
+        return "U"
 
 
 @dataclass
@@ -226,6 +240,7 @@ class Extractor:
         self.labels = token_ent_labels(toks)
         self.lower_vocab = Counter(w for w in self.words if w.islower())
         self.forms: dict[str, Form] = {}
+        self.sent_of = list(accumulate(int(self.sentence_initial(i)) for i in range(len(toks))))
 
     def sentence_initial(self, i: int) -> bool:
         if i == 0 or self.toks.sent_start[i]:
@@ -305,6 +320,7 @@ class Extractor:
         if form is None:
             form = self.forms[text] = Form(text=text, title=title, parts=parts)
         form.spans.append((s, e))
+        form.sents.add(self.sent_of[start])
         self.collect(form, start, end)
 
     def collect(self, form: Form, start: int, end: int) -> None:
@@ -329,7 +345,7 @@ class Extractor:
             form.place += 1
         if nxt in SPEECH_VERBS or (prev in SPEECH_VERBS and nxt in VOCATIVE_NEXT):
             form.speech += 1
-        if nxt in ("'s", "\u2019s", "'", "\u2019"):
+        if end < n and self.words[end] in ("'s", "\u2019s", "'", "\u2019"):
             form.possessive += 1
         tag = self.toks.tag[end] if end < n else ""
         if tag.startswith("VB") or tag == "MD":
@@ -377,12 +393,18 @@ def accept(form: Form, lower_vocab: Counter[str], tagged: bool = True) -> bool:
         + 1.5 * form.vocative
         + 0.5 * form.subject
         + (3 * form.count if form.title else 0)
+        + form.he
+        + form.she
     )
     if not tagged and not any(lower_vocab.get(w, 0) for w in words):
         person += 0.5 * form.count
     nonperson = form.other_ents + 2 * form.place
+    if any(first_name_gender(p)[1] >= 0.6 for p in form.parts[:1]):
+        nonperson *= 0.3  # NER often calls "Henrietta" a place; the name list knows better
     if nonperson > person:
         return False
+    if form.title and form.determined * 2 > form.count:
+        return False  # "the Admiral Benbow" is an inn, "the Queen Mary" a ship
     if form.descriptive:
         cues = person - form.person_ents
         return form.count >= 2 and form.mid >= 2 and (form.person_ents >= 3 or cues >= 1.5)
@@ -412,6 +434,12 @@ def classify(forms: dict[str, Form]) -> None:
             f.descriptive = True
 
 
+def together(f: Form, c: Cluster) -> bool:
+    """Do this name and the cluster's names share a sentence ("Eliza and Bessie")? Then they
+    are two people, however close their names."""
+    return any(f.sents & g.sents for g in c.forms if g.text != f.text)
+
+
 def pick(cands: list[Cluster], gender: str) -> Cluster | None:
     """The most mentioned candidate compatible with a gender hint."""
     ok = [c for c in cands if c.alive and compatible(gender, c.gender())]
@@ -423,6 +451,9 @@ class Clusterer:
 
     def __init__(self, forms: list[Form], cast: list[tuple[str, list[str]]] | None):
         self.forms = forms
+        self.bare = {
+            fold(f.parts[0]): f.count for f in forms if len(f.parts) == 1 and not f.title
+        }
         self.clusters: list[Cluster] = []
         self.cast_clusters: list[Cluster] = []
         for name, aliases in cast or []:
@@ -436,6 +467,10 @@ class Clusterer:
             elif parts:
                 c.firsts.add(parts[0])
             self.cast_clusters.append(c)
+
+    def weight(self, c: Cluster) -> int:
+        """Mentions of a cluster counting the bare first names that will join it later."""
+        return c.count + sum(self.bare.get(fold(x), 0) for x in c.firsts)
 
     def new(self) -> Cluster:
         c = Cluster()
@@ -486,7 +521,7 @@ class Clusterer:
 
     def place_titled(self, f: Form) -> None:
         part = f.parts[0]
-        gender = f.title_gender
+        gender = f.gender_hint
         as_first = title_key(f.title or "") in FIRST_NAME_TITLES and is_known_first_name(part)
         if as_first:
             fam = name_family(part)
@@ -495,8 +530,12 @@ class Clusterer:
             key = fold(part)
             family = [c for c in self.alive() if key in {fold(x) for x in c.lasts}]
             fits = [c for c in family if compatible(gender, c.gender())]
-            # "Mrs Musgrove" beside Louisa and Henrietta Musgrove is a third person
             c = pick(fits, gender) if len(fits) == 1 or gender == "U" else None
+            if c is None and len(fits) > 1 and title_key(f.title or "") not in ("mr", "mrs"):
+                ranked = sorted(fits, key=self.weight, reverse=True)
+                if self.weight(ranked[0]) >= max(5, 3 * self.weight(ranked[1])):
+                    c = ranked[0]
+            # otherwise "Mrs Musgrove" beside Louisa and Henrietta Musgrove is a third person
         if c is None:
             c = self.new()
             (c.firsts if as_first else c.lasts).add(part)
@@ -507,7 +546,11 @@ class Clusterer:
         key = fold(part)
         fam = name_family(part)
         by_last = [c for c in self.alive() if key in {fold(x) for x in c.lasts}]
-        by_first = [c for c in self.alive() if c.families() & fam]
+        by_first = [
+            c
+            for c in self.alive()
+            if c.families() & fam and (key in {fold(x) for x in c.firsts} or not together(f, c))
+        ]
         g, conf = first_name_gender(part)
         order = (by_first, by_last) if is_known_first_name(part) else (by_last, by_first)
         for cands in order:
@@ -567,6 +610,8 @@ class Clusterer:
             has_last = bool(c.lasts) and not c.firsts
             if not (has_first or has_last):
                 continue
+            if has_first and not any(len(name_family(x)) > 1 for x in c.firsts):
+                continue  # only a diminutive ("Ray") is an intimate's name for a known lead
             best = None
             for t in leads:
                 if t is c or not t.alive or t.narration_count < 2 or t.count < c.count:
@@ -587,8 +632,9 @@ class Clusterer:
         named = [c for c in self.alive() if not c.descriptive]
         if not named:
             return
-        starts = sorted(((s, c) for c in named for f in c.forms for s, _ in f.spans), key=lambda x: x[0])
-
+        starts = sorted(
+            ((s, c) for c in named for f in c.forms for s, _ in f.spans), key=lambda x: x[0]
+        )
         keys = [s for s, _ in starts]
         for c in [c for c in self.alive() if c.descriptive]:
             votes: Counter[int] = Counter()

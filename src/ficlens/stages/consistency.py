@@ -36,9 +36,11 @@ THOUGHT_WORDS = re.compile(
     r"|asked (?:him|her)self|prayed|wished|remembered|recalled|imagined)\b",
     re.IGNORECASE,
 )
+ASIDE = re.compile(r"I (?:believe|think|suppose|say|fear|admit|confess|grant|dare say)\b")
+"""A narrator's aside ("which is, I believe, a blunder"): a voice, not a point-of-view slip."""
 GENERIC_WORDS = re.compile(r"\b(?:always|never|every|everyone|anyone|nobody|whoever)\b", re.IGNORECASE)
-SUBJECTS = {"he", "she", "they"}
-PRESENT_TAGS = {"VBZ", "VBP"}
+SUBJECTS = {"he", "she"}
+"""Only he/she: "they" and "it" so often open a general statement that they would mostly mislead."""
 OPEN_MARKS = "\u201c"
 CLOSE_MARKS = "\u201d"
 PARAGRAPH = re.compile(r"[^\n]+")
@@ -51,12 +53,41 @@ def warning(kind: str, start: int, end: int, message: str) -> dict[str, Any]:
     return {"kind": kind, "start": start, "end": end, "message": message}
 
 
-def paragraphs(doc: Document) -> Iterator[tuple[int, int]]:
-    """Non-empty lines of the story regions, as (start, end)."""
+def lines(doc: Document) -> Iterator[tuple[int, int]]:
+    """Non-blank lines of the story regions, as (start, end)."""
     for rs, re_ in doc.story_regions():
         for m in PARAGRAPH.finditer(doc.text, rs, re_):
             if m.group().strip():
                 yield m.start(), m.end()
+
+
+def paragraph_mode(doc: Document) -> str:
+    """`block` when paragraphs are runs of hard-wrapped lines between blank lines, else `line`."""
+    count = runs = 0
+    prev_end = -2
+    for s, e in lines(doc):
+        count += 1
+        if s != prev_end + 1:
+            runs += 1
+        prev_end = e
+    return "block" if runs and count / runs >= 1.5 else "line"
+
+
+def paragraphs(doc: Document) -> Iterator[tuple[int, int]]:
+    """Paragraphs of the story, as (start, end): lines, or blocks of lines between blank lines."""
+    if paragraph_mode(doc) == "line":
+        yield from lines(doc)
+        return
+    start = end = -1
+    for s, e in lines(doc):
+        if start >= 0 and s == end + 1:
+            end = e
+            continue
+        if start >= 0:
+            yield start, end
+        start, end = s, e
+    if start >= 0:
+        yield start, end
 
 
 def scan_quote_marks(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], int | None]:
@@ -199,7 +230,7 @@ def pov_slips(
         sentence = text[s:e]
         after = text[m.end() : m.end() + 8].split()
         doubled = m.group() == "my" and bool(after) and after[0].lower() in POSSESSIVES
-        if not doubled and THOUGHT_WORDS.search(sentence):
+        if not doubled and (THOUGHT_WORDS.search(sentence) or ASIDE.match(text, m.start())):
             continue
         hint = f' ("{m.group()} {after[0]}")' if doubled else ""
         out.append(
@@ -232,7 +263,9 @@ def tense_slips(
             j = i + 1
             if toks.tag[j] == "RB" and j + 1 < b:
                 j += 1
-            if toks.tag[j] not in PRESENT_TAGS or toks.start[j] in mask:
+            # A third-person present verb always ends in "s" (is, has, wakes, 's); anything
+            # else tagged VBZ is a tagger slip (e.g. "she bent") and is left alone.
+            if toks.tag[j] != "VBZ" or toks.start[j] in mask or text[toks.end[j] - 1] not in "sS":
                 continue
             found.append((toks.start[i], toks.end[j], text[toks.start[i] : toks.end[j]]))
             break
@@ -270,11 +303,19 @@ def allowed_distance(word: str) -> int:
 
 
 def is_variant(a: str, b: str) -> bool:
-    """Two spellings of one name: close, not a possessive or plural, not just case."""
+    """Two spellings of one name: close, not a possessive or plural, not just case.
+
+    Names differing only in their last letter (Maria/Marie, Julian/Julia...) are usually two
+    names, so they do not count; a doubled or dropped letter inside a name does.
+    """
     if a.lower() == b.lower():
         return False
     short, long_ = sorted((a, b), key=len)
     if long_.startswith(short) and long_[len(short) :].lower() in ("s", "'s", "es"):
+        return False
+    if len(a) == len(b) and a[:-1].lower() == b[:-1].lower():
+        return False
+    if len(long_) == len(short) + 1 and long_.lower().startswith(short.lower()) and long_[-1] != long_[-2]:
         return False
     limit = min(allowed_distance(a), allowed_distance(b))
     return limit > 0 and edit_distance(a.lower(), b.lower(), limit) <= limit
@@ -292,12 +333,17 @@ def name_spellings(doc: Document) -> list[dict[str, Any]]:
     counts: Counter[str] = Counter()
     first_at: dict[str, tuple[int, int]] = {}
     toks = doc.layers.get("tokens")
+    lower: set[str] = set()
     if toks is not None:
         for i in range(len(toks)):
             w = text[toks.start[i] : toks.end[i]]
+            if not w.isalpha():
+                continue
             if w[:1].isupper() and len(w) >= 5:
                 counts[w] += 1
                 first_at.setdefault(w, (toks.start[i], toks.end[i]))
+            elif w.islower():
+                lower.add(w)
     else:
         for rs, re_ in doc.story_regions():
             for m in WORD.finditer(text, rs, re_):
@@ -321,10 +367,11 @@ def name_spellings(doc: Document) -> list[dict[str, Any]]:
                     )
                 )
     for w, n in counts.items():
-        if w in owner:
+        # A word the story also writes in lower case is an ordinary word, not a name.
+        if w in owner or n > 2 or w.lower() in lower:
             continue
         for name in names:
-            if counts.get(name, 0) > n and is_variant(w, name) and frozenset((w, name)) not in reported:
+            if counts.get(name, 0) >= 3 * n and is_variant(w, name) and frozenset((w, name)) not in reported:
                 s, e = first_at[w]
                 out.append(
                     warning(

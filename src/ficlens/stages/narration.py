@@ -2,7 +2,7 @@
 
 Only narration counts: paratext is skipped, and so is everything inside quotation marks
 (`doc.quotes` when the quotes stage filled it, otherwise the stage's own scan of double
-quotes). The stage reads a bounded sample, the first `SAMPLE_CHARS` characters of story
+quotes, or of single quotes when the dialogue is set British-style). The stage reads a bounded sample, the first `SAMPLE_CHARS` characters of story
 text, so its cost does not grow with a 500,000-word epic.
 
 Person. Third-person stories are full of "I" in dialogue; with dialogue removed, their
@@ -119,6 +119,44 @@ def quote_spans_scanned(text: str, start: int, end: int, wrapped: bool) -> list[
     return spans
 
 
+def single_quote_spans(text: str, start: int, end: int, wrapped: bool) -> list[tuple[int, int]]:
+    """Spans of British-style dialogue between single quotes; apostrophes inside words
+    ("don't") neither open nor close, and an open quote ends at a paragraph break."""
+    spans: list[tuple[int, int]] = []
+    open_at = -1
+    for i in range(start, end):
+        ch = text[i]
+        if ch == "\n" and open_at >= 0 and (not wrapped or text.startswith("\n", i + 1)):
+            spans.append((open_at, i))
+            open_at = -1
+        elif ch in "'\u2018" and open_at < 0:
+            before = text[i - 1] if i > 0 else " "
+            after = text[i + 1] if i + 1 < len(text) else " "
+            if (before.isspace() or before in '([\u2014-"') and not after.isspace():
+                open_at = i
+        elif ch in "'\u2019" and open_at >= 0:
+            after = text[i + 1] if i + 1 < len(text) else " "
+            if not after.isalnum() and not text[i - 1].isspace():
+                spans.append((open_at, i + 1))
+                open_at = -1
+    if open_at >= 0:
+        spans.append((open_at, end))
+    return spans
+
+
+SINGLE_OPENER = re.compile(r"(?:^|(?<=[\s(\[\u2014]))['\u2018](?=\w)", re.MULTILINE)
+
+
+def uses_single_quotes(text: str, regions: list[tuple[int, int]]) -> bool:
+    """True when dialogue is set in single quotes: openers far outnumber double quotes."""
+    doubles = singles = 0
+    for s, e in regions:
+        chunk = text[s:e]
+        doubles += chunk.count('"') + chunk.count("\u201c")
+        singles += len(SINGLE_OPENER.findall(chunk))
+    return singles >= 5 and doubles * 3 < singles
+
+
 def is_hard_wrapped(text: str) -> bool:
     lines = [len(x) for x in text[:20_000].split("\n") if x.strip()]
     if len(lines) < 5:
@@ -145,9 +183,10 @@ def excluded_spans(doc: Document, regions: list[tuple[int, int]]) -> list[tuple[
     if doc.quotes:
         return sorted((max(0, q.start - 1), q.end + 1) for q in doc.quotes)
     wrapped = is_hard_wrapped(doc.text)
+    scan = single_quote_spans if uses_single_quotes(doc.text, regions) else quote_spans_scanned
     spans: list[tuple[int, int]] = []
     for s, e in regions:
-        spans.extend(quote_spans_scanned(doc.text, s, e, wrapped))
+        spans.extend(scan(doc.text, s, e, wrapped))
     return spans
 
 

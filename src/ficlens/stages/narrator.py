@@ -23,6 +23,7 @@ from ficlens.names import (
     READER_INSERT,
     QuoteIndex,
     fold,
+    is_known_first_name,
     quote_spans,
 )
 from ficlens.pipeline import REGISTRY, Config, stage
@@ -113,6 +114,9 @@ def narrator_scores(doc: Document, quotes: list[tuple[int, int]]) -> Counter[str
             cid = names.get(fold(m.group(1))) or names.get(fold(m.group(1).split()[0]))
             if cid and (not qi.inside(m.start()) or quote_by_narrator(doc, (m.start(), m.end()))):
                 scores[cid] += 5
+    for c in doc.characters:
+        if c.id in scores and any(is_known_first_name(a.split()[0]) for a in c.aliases):
+            scores[c.id] += 1  # "Jane" over "Boh": an exclamation can look like a vocative
     for cid in list(scores):
         scores[cid] -= 2 * narrated[cid]
     return scores

@@ -62,9 +62,9 @@ GENDERED_NOUNS: dict[str, str] = {
     ),
 }
 MAX_CLAUSE_TOKENS = 24
-SILENT_TURN_CHARS = 1000
+SILENT_TURN_CHARS = 0
 MAX_BACK_MENTIONS = 60
-CONVERSATION_GAP = 2
+CONVERSATION_GAP = 1
 """Paragraphs without quotations that end a conversation."""
 
 
@@ -82,6 +82,8 @@ class Tag:
     speaker: Ref | None
     addressee: str | None = None
     speech: str | None = None
+    adjacent: bool = False
+    """True when the tag directly follows the quotation ("..." she said)."""
 
 
 @dataclass
@@ -120,6 +122,8 @@ class Context:
     exclude: set[str] = field(default_factory=set)
     verb: str = ""
     new_turn: bool = False
+    quote_end: str = ""
+    """The last character of the quotation a tag is being looked for after."""
     """What the pronoun being resolved sits in: the conversation, paragraph, tag verb."""
 
     def in_quote(self, offset: int) -> bool:
@@ -274,8 +278,10 @@ def structural_tag(ctx: Context, toks: list[tuple[int, int, str]]) -> tuple[int,
     while k < len(toks) and toks[k][0] < end:
         k += 1
     k = skip_adverbs(toks, k)
-    if k < len(toks) and verb_like(toks[k][2]):
-        return k, ref
+    if k < len(toks) and (
+        toks[k][2] in TAG_VERB_FORMS or (ctx.quote_end not in ".!?" and verb_like(toks[k][2]))
+    ):
+        return k, ref  # any verb after "...," ; after "...!" only a verb of saying
     return None
 
 
@@ -288,7 +294,7 @@ def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag
             v, ref = hit
             verb = toks[v][2]
             speech = "thought" if verb in THOUGHT_VERBS else "written" if verb in WRITE_VERBS else None
-            return Tag(ref, tag_addressee(ctx, toks, v), speech)
+            return Tag(ref, tag_addressee(ctx, toks, v), speech, adjacent=True)
     verbs = [i for i, t in enumerate(toks) if t[2] in TAG_VERB_FORMS]
     if not verbs:
         return None
@@ -372,7 +378,7 @@ def vocatives(ctx: Context, q: Quote) -> list[str]:
     for s, e, cid, _k in ctx.idx.between(q.start, q.end):
         before = text[q.start : s].rstrip()
         after = text[e : q.end].lstrip()
-        starts = not before or before[-1] in ",\u2014" or before.lower().endswith(("oh", "dear", "my dear"))
+        starts = not before or before[-1] in ",\u2014?!." or before.lower().endswith(("oh", "dear", "my dear"))
         ends = not after or after[0] in ",!?.\u2014;"
         if starts and ends and cid not in out:
             out.append(cid)
@@ -477,10 +483,11 @@ def read_paragraph(
         left = clause_before(text, pieces[i][0], max(pieces[i][0], q.start - 1))
         if i == 0 and not left and prev_tail is not None and introduces_next(text, prev_tail):
             left = clause_before(text, prev_tail[0], prev_tail[1])
-        tag = find_tag(ctx, right, after=True) or inner_voice(ctx, right)
+        ctx.quote_end = text[q.start : q.end].rstrip()[-1:]
+        tag = inner_voice(ctx, left) or inner_voice(ctx, right) or find_tag(ctx, right, after=True)
         if tag is None and left:
-            tag = find_tag(ctx, left, after=False) or inner_voice(ctx, left)
-        colon = text[max(ps, q.start - 3) : q.start].strip()[-1:] == ":"
+            tag = find_tag(ctx, left, after=False)
+        colon = text[max(ps, q.start - 4) : q.start - 1].rstrip()[-1:] == ":"
         if left and colon and written_context(left):
             tag = tag or Tag(None, None, None)
             tag.speech = tag.speech or "written"
@@ -494,10 +501,8 @@ def read_paragraph(
     for i, q in enumerate(qs):
         tag = tags[i]
         q.addressees = list(vocatives(ctx, q))
-        if tag is not None and tag.speech:
-            q.speech = tag.speech
-        elif tag is not None and q.speech == "other":
-            q.speech = "spoken"
+        if tag is not None and (q.speech != "other" or tag.adjacent):
+            q.speech = tag.speech or "spoken"  # "Bye" she said: a short word, but said
         if tag is not None and tag.addressee and tag.addressee not in q.addressees:
             q.addressees.append(tag.addressee)
         if tag is not None and tag.speaker is not None and tag.speaker.cid:
@@ -565,7 +570,7 @@ def fill_turns(ctx: Context, conv: list[Turn]) -> None:
         elif nxt is not None and nxt.anchor and [v for v in nxt.vocatives if v != nxt.first]:
             choice = ([v for v in nxt.vocatives if v != nxt.first][0], 0.5)
         elif nxt2 is not None and nxt2.anchor and nxt is not None and nxt.first != nxt2.first:
-            choice = (nxt2.first, 0.5)
+            choice = (nxt2.first, 0.51)
         elif prev is not None and prev.speaker:
             other = next(
                 (u.speaker for u in reversed(live[:k]) if u.speaker and u.speaker != prev.speaker), None

@@ -13,6 +13,21 @@ line ("This cannot be happening.") stays story.
 When a reader already found chapters and paratext in markup (`doc.structure_from_markup`),
 only separator lines and author's notes inside the story regions are added.
 Scenes are the story stretches between scene breaks, inside chapters.
+
+Decisions (what a careful reader calls paratext):
+- Story-internal markers are story: `*Flashback*`, `*End Flashback*`, italic thoughts, a
+  letter's "Love always,\nRuthie" when no note or byline vouches for it as a sign-off.
+- A byline ("By: Pen", or a bare pen name under the title) is `other`; a pen name at the
+  end (after a note, decorated `~Pen`, or equal to the byline) is `signature`, together with
+  a valediction line above it ("Love always,"). A valediction alone ("Cheers!") is part of
+  the author's note.
+- A separator between a note and the story is `scene_break`, as the gold guidelines say.
+- Unlabelled prose that mixes ownership with other author talk is `author_note`; pure
+  ownership is `disclaimer`; a bare review request ("Please review!") is `other`.
+- "Chapter 2" with its title on the next line is one `chapter_heading` span; AO3's
+  "Chapter Text" line is `other`; lone counting numbers ("IV.", "12") are headings.
+- Chapters run from their heading to the next heading (the last one to the end of the
+  text); story before the first heading, or a one-shot, is one chapter from the title.
 """
 
 from __future__ import annotations
@@ -115,7 +130,7 @@ def own_line_cue(line: str) -> bool:
     )
 
 
-def talk_kind(text: str, back: bool) -> str | None:
+def talk_kind(text: str) -> str | None:
     """The kind of an unlabelled paragraph in a zone if it is its author talking, else None."""
     if text[:1] in cues.QUOTE_OPENERS:
         return None
@@ -158,17 +173,27 @@ class Layout:
                 u.kind = "scene_break"
             else:
                 u.kind = cues.label_kind(u.text, zone=False)
-                if u.kind == "other" and not self.alone(i):
+                if u.kind == "other" and self.continues_sentence(i):
                     u.kind = None
         self.attach_chapter_titles()
         segments = self.segments()
         for n, (lo, hi) in enumerate(segments):
-            front_end = self.front_zone(lo, hi, top=n == 0)
+            top = n == 0 and bool(units) and not units[lo].heading
+            front_end = self.front_zone(lo, hi, top=top)
             self.back_zone(max(lo, front_end), hi)
         self.continue_notes()
         for i, u in enumerate(units[:-1]):
             if u.kind in NOTE_KINDS and cues.label_only(u.text) and units[i + 1].kind == u.kind:
                 self.absorbed[i + 1] = i
+
+    def continues_sentence(self, i: int) -> bool:
+        """True when unit i goes on from a line of its block that stopped mid-sentence."""
+        prev = self.units[i - 1] if i > 0 else None
+        return (
+            prev is not None
+            and prev.block == self.units[i].block
+            and not prev.text.endswith(TERMINAL)
+        )
 
     def alone(self, i: int) -> bool:
         """True when unit i is the only unit of its block (a line with blank lines around)."""
@@ -239,7 +264,8 @@ class Layout:
                 self.title = u
             if kind is None and top and self.title is None and cues.is_title_like(u.text):
                 if self.bare_byline_follows(i, hi):
-                    self.byline = cues.pen_name(units[i + 1].text)
+                    nxt = units[i + 1].text
+                    self.byline = cues.byline_name(nxt) or cues.pen_name(nxt)
                     units[i + 1].kind = "other"
                     kind = "title"
                     self.title = u
@@ -247,7 +273,7 @@ class Layout:
                     kind = "title"
                     self.title = u
             if kind is None:
-                kind = talk_kind(u.text, back=False)
+                kind = talk_kind(u.text)
             if kind is None:
                 return i
             u.kind = kind
@@ -302,14 +328,27 @@ class Layout:
                     i = first - 1
                     continue
             kind = cues.label_kind(u.text, zone=True)
-            if kind is None and cues.VALEDICTION.match(u.text) and not signed:
-                kind = "signature"
+            if kind is None and cues.VALEDICTION.match(u.text):
+                kind = "author_note"
             if kind is None:
-                kind = talk_kind(u.text, back=True)
+                kind = talk_kind(u.text)
+            if kind is None and self.note_goes_on(i, lo):
+                kind = "author_note"
             if kind is None:
                 return
             u.kind = kind
             i -= 1
+
+    def note_goes_on(self, i: int, lo: int) -> bool:
+        """A paragraph between a labelled author's note and the end of its chapter that still
+        talks like the author ("Also, huge thanks to my beta!") continues that note."""
+        units = self.units
+        if i - 1 < lo or units[i - 1].kind != "author_note":
+            return False
+        text = units[i].text
+        if text[:1] in cues.QUOTE_OPENERS:
+            return False
+        return cues.author_talk(text).evidence >= 1 or bool(SHORT_SIGNOFF.search(text))
 
     def signature_confirmed(self, first: int, last: int, lo: int) -> bool:
         """A pen name signs off when decorated (`~Pen`), after "Love always,", equal to the
@@ -327,10 +366,7 @@ class Layout:
         prev = units[above]
         if prev.kind is not None:
             return prev.kind != "title"
-        return (
-            cues.label_kind(prev.text, zone=True) is not None
-            or talk_kind(prev.text, back=True) is not None
-        )
+        return cues.label_kind(prev.text, zone=True) is not None or talk_kind(prev.text) is not None
 
     def continue_notes(self) -> None:
         """A labelled note cut by hard line breaks keeps its unlabelled continuation lines."""
@@ -342,6 +378,7 @@ class Layout:
                 and prev.kind in (*NOTE_KINDS, "other")
                 and prev.block == u.block
                 and not prev.text.endswith(TERMINAL)
+                and len(prev.text.rsplit("\n", 1)[-1]) >= 40
                 and not cues.is_title_like(u.text)
             ):
                 u.kind = prev.kind

@@ -374,13 +374,24 @@
     while (pos < T.length) {
       let nl = T.indexOf("\n", pos);
       if (nl < 0) nl = T.length;
-      const s = pos, e = nl;
+      const s = pos;
+      let e = nl;
       pos = nl + 1;
       let lead = s;
       while (lead < e && T.charCodeAt(lead) <= 32) lead++;
       if (lead >= e) continue;
       while (pi < para.length && para[pi][2] <= lead) pi++;
       const kind = pi < para.length && para[pi][1] <= lead ? para[pi][0] : null;
+      if (D.paragraphs === "block") {
+        // Hard-wrapped text: a paragraph runs on over the following non-blank lines.
+        while (pos < T.length) {
+          let next = T.indexOf("\n", pos);
+          if (next < 0) next = T.length;
+          if (!T.slice(pos, next).trim() || paratextKind(pos) !== kind) break;
+          e = next;
+          pos = next + 1;
+        }
+      }
       let marked = false;
       while (ci < chapters.length && chapters[ci].start < e) {
         if (chapters.length > 1) {
@@ -426,6 +437,12 @@
     side.appendChild(el("div", { class: "focus-note", id: "focus-note" }));
     return card("reader", 12, "The text", "quotations coloured by speaker; hover for who speaks to whom; paratext is folded away",
       el("div", { class: "reader" }, side, box));
+  }
+
+  function paratextKind(off) {
+    let kind = null;
+    for (const [k, s, e] of D.paratext) { if (s > off) break; if (off < e) kind = k; }
+    return kind;
   }
 
   function fillLine(p, s, e, qStart, warns) {
