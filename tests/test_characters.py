@@ -116,3 +116,25 @@ def test_seed_genders() -> None:
                 assert c["gender"] in (gender, "U"), (seed.stem, c["name"])
             else:
                 assert c["gender"] == gender, (seed.stem, c["name"])
+
+
+def test_pdnc_style_character_scoring() -> None:
+    from ficlens.document import Character, Document, Source
+    from ficlens.evaluation.characters import score_characters
+
+    doc = Document(text="", source=Source("x", "txt", ""))
+    doc.characters = [
+        Character("anne", "Anne Elliot", ["Anne", "Miss Anne"], "F"),
+        Character("walter", "Sir Walter", ["Sir Walter", "Mr Elliot"], "M"),
+        Character("bath", "Bath", ["Bath"], "U"),
+    ]
+    gold = [
+        ("Anne Elliot", ["Anne", "Miss Anne"], "F", "major"),
+        ("Sir Walter Elliot", ["Sir Walter"], "M", "major"),
+        ("Mr Elliot", ["Mr Elliot", "William"], "M", "intermediate"),
+    ]
+    m = score_characters(gold, doc)
+    assert m["main_recall"] == 2 / 3
+    assert m["precision"] == 2 / 3
+    assert m["gender_accuracy"] == 1.0
+    assert 0 < m["alias_pair_f1"] < 1

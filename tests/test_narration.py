@@ -57,6 +57,7 @@ def test_seeds_against_gold(seed: Path) -> None:
         (STORIES / "narr_third_present.txt", "third", "present"),
         (STORIES / "narr_third_past_dialogue.txt", "third", "past"),
         (STORIES / "narr_single_quotes.txt", "third", "past"),
+        (STORIES / "narr_italic_thoughts.txt", "third", "past"),
         (STORIES / "narr_second_past.txt", "second", "past"),
         (STORIES / "no_paratext.txt", "third", "past"),
         (EXAMPLES / "keeper_of_carrow_point.txt", "first", "past"),

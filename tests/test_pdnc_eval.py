@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import require_shared
 
+from conftest import require_shared
 from ficlens.document import Character, Document, Quote, Source
 from ficlens.evaluation import pdnc
 

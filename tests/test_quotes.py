@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SEEDS, require_shared, score_seed
 
+from conftest import SEEDS, require_shared, score_seed
 from ficlens.document import Document, Paratext, Source
 from ficlens.evaluation.pdnc import evaluate_detection, novel_names
 from ficlens.pipeline import Config

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SEEDS, require_shared, score_seed
 
+from conftest import SEEDS, require_shared, score_seed
 from ficlens.api import analyze_text
 from ficlens.document import Character, Document, Source
 from ficlens.evaluation import pdnc

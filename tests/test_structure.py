@@ -323,3 +323,56 @@ def test_single_newline_paragraphs() -> None:
     ]
     scene = doc.text[doc.scenes[0].start : doc.scenes[0].end]
     assert scene.startswith("The greenhouse") and scene.endswith("It was enough.")
+
+
+def test_bare_recap_label_takes_its_paragraph() -> None:
+    text = (
+        "Chapter 4\n\nPreviously:\n\nThe twins had lost the map, and the tide was coming in."
+        "\n\nThe tide did not wait for anyone.\n"
+    )
+    doc = Document(text=text, source=Source("x", "txt", "0" * 64))
+    structure_stage(doc, Config(use_spacy=False))
+    assert blocks(doc) == [
+        ("chapter_heading", "Chapter 4"),
+        ("other", "Previously:\n\nThe twins had lost the map, and the tide was coming in."),
+    ]
+    assert doc.text[doc.scenes[0].start : doc.scenes[0].end] == "The tide did not wait for anyone."
+
+
+STORY_BODY = (
+    "The road out of the valley was washed away, so they walked.\n\n"
+    "By evening the rain had stopped and the stars came out over the ridge.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "I own nothing but the clothes on my back.",
+        "Everyone who knew her said she was fine.",
+        "Thank you so much.",
+        "It was over.",
+        '"Wait!"',
+        "*Three years earlier*",
+    ],
+)
+def test_story_openings_that_only_look_like_paratext(opening: str) -> None:
+    doc = Document(text=f"{opening}\n\n{STORY_BODY}", source=Source("x", "txt", "0" * 64))
+    structure_stage(doc, Config(use_spacy=False))
+    assert doc.paratext == []
+    assert doc.scenes[0].start == 0
+
+
+@pytest.mark.parametrize(
+    ("opening", "kind"),
+    [
+        ("I own nothing but the plot.", "disclaimer"),
+        ("Hey guys! Sorry for the late update. Enjoy!", "author_note"),
+        ("Please review!", "other"),
+        ("Rating: M for language", "other"),
+    ],
+)
+def test_unlabelled_openings_that_are_paratext(opening: str, kind: str) -> None:
+    doc = Document(text=f"{opening}\n\n{STORY_BODY}", source=Source("x", "txt", "0" * 64))
+    structure_stage(doc, Config(use_spacy=False))
+    assert blocks(doc) == [(kind, opening)]

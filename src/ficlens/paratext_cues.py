@@ -161,7 +161,8 @@ BARE_LABELS = frozenset(
     (
         "summary", "notes", "note", "author's note", "author's notes", "authors note", "a/n",
         "end notes", "chapter notes", "chapter end notes", "disclaimer", "story summary",
-        "beginning notes", "work notes", "full summary", "blurb",
+        "beginning notes", "work notes", "full summary", "blurb", "previously", "recap",
+        "last time", "last chapter", "previously on",
     )
 )  # fmt: skip
 QUOTE_OPENERS = '"\u201c\u201d\u00ab\u201e'

@@ -81,10 +81,9 @@ PRONOUN_GENDER: dict[str, str] = {
 SUBJECT_PRONOUNS: frozenset[str] = frozenset({"he", "she", "they", "i", "we", "you"})
 FIRST_PERSON: frozenset[str] = frozenset({"i", "me", "my", "myself", "we"})
 
-TAG_WORDS: frozenset[str] = (SPEECH_VERBS | SUBJECT_PRONOUNS) - frozenset(
-    "read reads reading write wrote writes written writing call called calls type typed types "
-    "text texted texts sing sang sung sings".split()
-)
+_TITLE_VERBS = """read reads reading write wrote writes written writing call called calls type
+typed types text texted texts sing sang sung sings"""
+TAG_WORDS: frozenset[str] = (SPEECH_VERBS | SUBJECT_PRONOUNS) - frozenset(_TITLE_VERBS.split())
 """Words that, next to a quotation, say it was speech (not words before a title: "read")."""
 
 ELISIONS: frozenset[str] = frozenset(

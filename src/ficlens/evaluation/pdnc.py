@@ -236,8 +236,10 @@ def analyze_novel(
     config = Config(cast=config_cast(novel) if use_gold_cast else None)
     data = novel.text.encode("utf-8")
     source = Source(f"{novel.name}/novel_text.txt", "txt", hashlib.sha256(data).hexdigest(), len(data))
-    if cache_dir is None or stages is not None:
-        return Pipeline(stages or DEFAULT_STAGES, config)(Document(text=novel.text, source=source))
+    if stages is None:  # what speakers need; relationships and later stages score nothing here
+        stages = DEFAULT_STAGES[: DEFAULT_STAGES.index("speakers") + 1]
+    if cache_dir is None:
+        return Pipeline(stages, config)(Document(text=novel.text, source=source))
     path = Path(cache_dir) / f"{novel.name}.{source.sha256[:12]}.pickle"
     if path.exists():
         doc = pickle.loads(path.read_bytes())
@@ -245,8 +247,7 @@ def analyze_novel(
         doc = Pipeline(BASE_STAGES, config)(Document(text=novel.text, source=source))
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
-    rest = tuple(name for name in DEFAULT_STAGES if name not in BASE_STAGES)
-    return Pipeline(rest, config)(doc)
+    return Pipeline(tuple(name for name in stages if name not in BASE_STAGES), config)(doc)
 
 
 def _combine(per: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -110,7 +110,6 @@ class Cluster:
     forms: list[Form] = field(default_factory=list)
     firsts: set[str] = field(default_factory=set)
     lasts: set[str] = field(default_factory=set)
-    nick: bool = False
     cast_name: str | None = None
     cast_aliases: list[str] = field(default_factory=list)
     alive: bool = True
@@ -165,7 +164,6 @@ class Cluster:
         self.forms.extend(other.forms)
         self.firsts |= other.firsts
         self.lasts |= other.lasts
-        self.nick = self.nick or other.nick
         self.cast_name = self.cast_name or other.cast_name
         self.cast_aliases.extend(other.cast_aliases)
         other.forms = []
@@ -530,12 +528,15 @@ class Clusterer:
             key = fold(part)
             family = [c for c in self.alive() if key in {fold(x) for x in c.lasts}]
             fits = [c for c in family if compatible(gender, c.gender())]
-            c = pick(fits, gender) if len(fits) == 1 or gender == "U" else None
-            if c is None and len(fits) > 1 and title_key(f.title or "") not in ("mr", "mrs"):
+            c = None
+            if len(family) == 1:
+                c = pick(fits, gender)
+            elif fits and title_key(f.title or "") == "miss":
+                # "Miss Miller" is the family's leading daughter when one clearly dominates
                 ranked = sorted(fits, key=self.weight, reverse=True)
-                if self.weight(ranked[0]) >= max(5, 3 * self.weight(ranked[1])):
+                if len(ranked) == 1 or self.weight(ranked[0]) >= max(5, 3 * self.weight(ranked[1])):
                     c = ranked[0]
-            # otherwise "Mrs Musgrove" beside Louisa and Henrietta Musgrove is a third person
+            # otherwise "Mrs Musgrove" beside Louisa and Charles Musgrove is a parent: a new person
         if c is None:
             c = self.new()
             (c.firsts if as_first else c.lasts).add(part)
@@ -560,11 +561,7 @@ class Clusterer:
                 return
         c = self.new()
         c.forms.append(f)
-        if is_known_first_name(part):
-            c.firsts.add(part)
-        else:
-            c.firsts.add(part)
-            c.nick = True
+        c.firsts.add(part)  # a lone unknown word ("Dembe") counts as the first name it most often is
 
     def merge_prefixes(self) -> None:
         """`Red` joins `Reddington`: a short unknown name that starts exactly one known name."""
@@ -584,8 +581,7 @@ class Clusterer:
                     targets.append(o)
             if len(targets) == 1 and compatible(c.gender(), targets[0].gender()):
                 t = targets[0]
-                t.forms.extend(c.forms)
-                t.nick = True
+                t.forms.extend(c.forms)  # a nickname, not a first name: t.firsts stay as they are
                 c.forms = []
                 c.alive = False
 

@@ -31,8 +31,12 @@ def coref_stage(doc: Document, config: Config) -> None:
             "i", "me", "my", "mine", "myself"
         ) else "pronoun"
         by_id[cid].mentions.append(Mention(toks.start[i], toks.end[i], kind))
+    all_mentions = sum(len(c.mentions) for c in doc.characters) or 1
     for c in doc.characters:
         c.mentions.sort(key=lambda m: (m.start, m.end))
+        share = len(c.mentions) / all_mentions
+        if c.extra.get("role") != "major" and share >= 0.15:
+            c.extra["role"] = "major"  # pronouns reveal a lead named only a few times
     if doc.narration.narrator is None and doc.narration.extra.get("focal_method") == "names":
         counts = Counter(cid for _, cid, _ in result.timeline)
         if counts:

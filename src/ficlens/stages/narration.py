@@ -144,6 +144,8 @@ def single_quote_spans(text: str, start: int, end: int, wrapped: bool) -> list[t
     return spans
 
 
+EMPHASIS = re.compile(r"(?<!\w)([*_])(?=\S)[^\n*_]{1,300}?(?<=\S)\1(?!\w)")
+"""`*I can't do this*`: thoughts set in italics are inner speech, not narration."""
 SINGLE_OPENER = re.compile(r"(?:^|(?<=[\s(\[\u2014]))['\u2018](?=\w)", re.MULTILINE)
 
 
@@ -179,15 +181,18 @@ def sample_regions(doc: Document, limit: int = SAMPLE_CHARS) -> list[tuple[int, 
 
 
 def excluded_spans(doc: Document, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Quoted spans (marks included) inside the sample regions, sorted."""
-    if doc.quotes:
-        return sorted((max(0, q.start - 1), q.end + 1) for q in doc.quotes)
-    wrapped = is_hard_wrapped(doc.text)
-    scan = single_quote_spans if uses_single_quotes(doc.text, regions) else quote_spans_scanned
+    """Quoted spans (marks included) and `*italic*` thoughts inside the sample regions, sorted."""
     spans: list[tuple[int, int]] = []
     for s, e in regions:
+        spans.extend(m.span() for m in EMPHASIS.finditer(doc.text, s, e))
+    if doc.quotes:
+        spans.extend((max(0, q.start - 1), q.end + 1) for q in doc.quotes)
+        return sorted(spans)
+    wrapped = is_hard_wrapped(doc.text)
+    scan = single_quote_spans if uses_single_quotes(doc.text, regions) else quote_spans_scanned
+    for s, e in regions:
         spans.extend(scan(doc.text, s, e, wrapped))
-    return spans
+    return sorted(spans)
 
 
 def narration_pieces(

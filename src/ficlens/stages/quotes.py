@@ -87,10 +87,9 @@ def _single_role(text: str, i: int, is_open: bool, start: int, end: int) -> str:
     if word in ("n", "an") and i - len(word) - 1 >= start and text[i - len(word) - 1] in "'\u2018\u2019":
         return "skip"  # the second mark of rock ’n’ roll
     after = text[i + 1 : i + 3].lstrip()
-    if prev == "s" or (prev == "n" and text[i - 2 : i] == "in"):
-        # the boys’ room, goin’ home: an apostrophe unless a speech tag follows
-        if after[:1].islower() and _word_after(text, i + 2, end) not in TAG_WORDS:
-            return "skip"
+    possessive_or_elided = prev == "s" or (prev == "n" and text[i - 2 : i] == "in")
+    if possessive_or_elided and after[:1].islower() and _word_after(text, i + 2, end) not in TAG_WORDS:
+        return "skip"  # the boys’ room, goin’ home: an apostrophe unless a speech tag follows
     return "close"
 
 
@@ -164,7 +163,7 @@ def find_quotes(
     prev_unclosed: Quote | None = None
     for pi, para in enumerate(paras):
         found = scan_paragraph(text, para[0], para[1], single)
-        for k, (s, e, at_start, closed) in enumerate(found):
+        for k, (s, e, at_start, _closed) in enumerate(found):
             s2, e2 = trim(text, s, e)
             if e2 <= s2:
                 continue

@@ -41,10 +41,16 @@ from ficlens.pipeline import Config, stage
 
 TERMINAL = tuple('.!?\u2026"\u201d)]*~')
 NOTE_KINDS = ("author_note", "disclaimer", "summary")
+LABELLED_KINDS = (*NOTE_KINDS, "other")
 SHORT_SIGNOFF = re.compile(
     r"\b(?:thanks?\s+(?:you\s+)?(?:so\s+much\s+)?for\s+reading|hope\s+(?:you|y'all|everyone)\s+"
     r"(?:all\s+)?enjoy(?:ed)?|read\s+(?:and|&)\s+review|R\s*&\s*R|please\s+review|review\s+please|"
     r"reviews?\s+(?:are|is)\s+love|enjoy\s*!+\s*$)",
+    re.IGNORECASE,
+)
+DISCLAIMER_CONTEXT = re.compile(
+    r"\b(?:characters?|plot|story|fic|belongs?|rights?|show|series|books?|films?|movies?|"
+    r"franchise|creators?|owners?|copyright|infringement|ideas?|OCs?|original|universe|world)\b",
     re.IGNORECASE,
 )
 REVIEW_REQUEST = re.compile(
@@ -140,8 +146,14 @@ def talk_kind(text: str) -> str | None:
         return None
     if talk.disclaimer:
         others = talk.review + talk.meta + talk.reader
+        if others:
+            return "author_note"
         sentences = len(re.findall(r"[.!?]+(?:\s|$)", text))
-        return "disclaimer" if others == 0 and sentences <= 3 else "author_note"
+        # "I own nothing but the clothes on my back." opens stories too: a disclaimer
+        # names what is not owned (characters, plot, the show...) or is a bare formula.
+        if sentences <= 3 and (DISCLAIMER_CONTEXT.search(text) or len(text) <= 30):
+            return "disclaimer"
+        return None
     if short and REVIEW_REQUEST.match(text) and not talk.meta:
         return "other"
     dense = talk.evidence * 400 >= len(text)
@@ -183,7 +195,7 @@ class Layout:
             self.back_zone(max(lo, front_end), hi)
         self.continue_notes()
         for i, u in enumerate(units[:-1]):
-            if u.kind in NOTE_KINDS and cues.label_only(u.text) and units[i + 1].kind == u.kind:
+            if u.kind in LABELLED_KINDS and cues.label_only(u.text) and units[i + 1].kind == u.kind:
                 self.absorbed[i + 1] = i
 
     def continues_sentence(self, i: int) -> bool:
@@ -301,7 +313,7 @@ class Layout:
         """After a bare label ("Summary:"), its body paragraph belongs to it; return next index."""
         units = self.units
         u = units[i]
-        if u.kind in NOTE_KINDS and cues.label_only(u.text) and i + 1 < hi:
+        if u.kind in LABELLED_KINDS and cues.label_only(u.text) and i + 1 < hi:
             nxt = units[i + 1]
             if nxt.kind is None and not nxt.heading:
                 nxt.kind = u.kind

@@ -85,7 +85,7 @@
   function structure() {
     const n = Math.max(T.length, 1);
     const W = 1000, H = 58;
-    const root = svg("svg", { viewBox: `0 0 ${W} ${H + 18}`, role: "img", "aria-label": "Structure of the story", class: "structure" });
+    const root = svg("svg", { viewBox: `0 0 ${W} ${H + 34}`, role: "img", "aria-label": "Structure of the story", class: "structure" });
     root.appendChild(svg("rect", { x: 0, y: 8, width: W, height: H - 16, rx: 6, fill: "#eef0f4" }));
     const chapters = D.chapters.length ? D.chapters : [{ title: "", start: storyStart(), end: T.length }];
     chapters.forEach((c, i) => {
@@ -95,11 +95,15 @@
         svgTitle(`Chapter ${i + 1}${c.title ? ": " + c.title : ""}`));
       g.addEventListener("click", () => scrollToOffset(c.start));
       root.appendChild(g);
-      if (w > 34) root.appendChild(svg("text", { x: x + 6, y: H + 12, "font-size": 11, fill: "#687282", text: `Ch. ${i + 1}` }));
+      if (w > 34) root.appendChild(svg("text", { x: x + 6, y: H + 28, "font-size": 11, fill: "#687282", text: `Ch. ${i + 1}` }));
     });
     for (const s of D.scenes) {
       if (s.start <= 0) continue;
       root.appendChild(svg("line", { x1: W * s.start / n, x2: W * s.start / n, y1: 12, y2: H - 12, stroke: "#fff", "stroke-width": 1.5 }));
+    }
+    // Under the bar, one tick per quotation in its speaker's colour: where the talk is.
+    for (const q of D.quotes) {
+      root.appendChild(svg("rect", { x: W * q[0] / n, y: H + 1, width: Math.max(1, W * (q[1] - q[0]) / n), height: 9, fill: colourOf(q[2]), "fill-opacity": 0.85 }));
     }
     for (const [kind, s, e] of D.paratext) {
       const r = svg("rect", { x: W * s / n, y: 4, width: Math.max(2, W * (e - s) / n), height: H - 8, rx: 2, fill: "url(#hatch)", stroke: "#9aa3b0", "stroke-width": 0.5 },
@@ -120,7 +124,7 @@
         el("span", { class: "n", text: i + 1 + "." }), c.title || "Untitled",
         el("span", { class: "meta", text: `${fmt(words(c.start, c.end))} words${scenes > 1 ? " \u00b7 " + scenes + " scenes" : ""}` }));
     })) : null;
-    return card("overview", 12, "Structure", "chapters in blue, scene breaks in white, paratext hatched", stats, root, list);
+    return card("overview", 12, "Structure", "chapters in blue, scene breaks in white, paratext hatched; below, quotations coloured by speaker", stats, root, list);
   }
 
   /* ---------- cast ---------- */
@@ -178,22 +182,30 @@
     const nodeSet = new Set();
     for (const e of pairs.values()) { nodeSet.add(e.a); nodeSet.add(e.b); }
     CH.forEach((c, i) => { if (c.main || c.quotes > 0) nodeSet.add(i); });
-    const nodes = [...nodeSet].sort((a, b) => a - b).slice(0, 14);
+    const nodes = [...nodeSet].sort((a, b) => a - b).slice(0, 10);
     if (!nodes.length) return card("network", 5, "Who speaks to whom", null, emptyNote("No characters to connect."));
     const keep = new Set(nodes);
-    const edges = [...pairs.values()].filter((e) => keep.has(e.a) && keep.has(e.b));
-    const W = 460, H = 400, cx = W / 2, cy = H / 2 + 4, R = nodes.length <= 2 ? 110 : 150;
-    // Place the central pairing side by side at the top of the circle, the rest in rank order.
-    let order = nodes;
-    if (D.pairing && keep.has(D.pairing.a) && keep.has(D.pairing.b)) {
-      order = [D.pairing.a, D.pairing.b, ...nodes.filter((i) => i !== D.pairing.a && i !== D.pairing.b)];
-    }
+    const all = [...pairs.values()].filter((e) => keep.has(e.a) && keep.has(e.b));
+    // In a crowded cast keep the lines that carry real conversation, so the picture stays readable.
+    const floor = nodes.length > 6 ? Math.max(...all.map((e) => e.n), 0) * 0.04 : 0;
+    const edges = all.filter((e) => e.kind || e.n >= floor);
+    const W = 560, H = 400, cx = W / 2, cy = H / 2, R = nodes.length <= 2 ? 130 : 140;
+    // The central pairing sits at the two ends of the horizontal diameter, so its line is the
+    // spine of the picture; everybody else shares the upper and lower arcs in rank order.
     const pos = new Map();
-    const step = 2 * Math.PI / order.length;
-    order.forEach((i, k) => {
-      const ang = -Math.PI / 2 - step / 2 + k * step + (order.length === 1 ? step / 2 : 0);
-      pos.set(i, [cx + R * Math.cos(ang), cy + R * Math.sin(ang), ang]);
-    });
+    const place = (i, ang) => pos.set(i, [cx + R * Math.cos(ang), cy + R * Math.sin(ang), ang]);
+    if (D.pairing && keep.has(D.pairing.a) && keep.has(D.pairing.b)) {
+      place(D.pairing.a, Math.PI);
+      place(D.pairing.b, 0);
+      const rest = nodes.filter((i) => i !== D.pairing.a && i !== D.pairing.b);
+      const upper = rest.filter((_, k) => k % 2 === 0), lower = rest.filter((_, k) => k % 2 === 1);
+      upper.forEach((i, k) => place(i, -Math.PI + Math.PI * (k + 1) / (upper.length + 1)));
+      lower.forEach((i, k) => place(i, Math.PI - Math.PI * (k + 1) / (lower.length + 1)));
+    } else {
+      const step = 2 * Math.PI / nodes.length;
+      nodes.forEach((i, k) => place(i, -Math.PI / 2 + k * step));
+    }
+    const order = nodes;
     const maxN = Math.max(1, ...edges.map((e) => e.n));
     const maxM = Math.max(1, ...nodes.map((i) => CH[i].mentions + CH[i].quotes));
     const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "Interaction network", class: "network" });
@@ -210,7 +222,7 @@
       const sub = `${fmt(e.n)} addressed quotation${e.n === 1 ? "" : "s"}${e.kind ? " \u00b7 " + e.kind : ""}`;
       root.appendChild(withTip(line, label, sub));
       if (isTop) {
-        const mx = (x1 + x2) / 2, my = (y1 + y2) / 2 - 12;
+        const mx = (x1 + x2) / 2, my = (y1 + y2) / 2 - w / 2 - 8;
         const text = `${e.kind === "romantic" ? "\u2665 " : ""}${e.kind || "pair"}${e.n ? " \u00b7 " + e.n : ""}`;
         root.appendChild(svg("text", { x: mx, y: my, "text-anchor": "middle", "font-size": 12.5, "font-weight": 700, fill: "#c2417f",
           stroke: "#fff", "stroke-width": 4, "paint-order": "stroke", text }));
@@ -222,10 +234,13 @@
       const r = 7 + 17 * Math.sqrt((c.mentions + c.quotes) / maxM);
       const g = svg("g", { class: "node", "data-character": i, style: { cursor: "pointer" }, onclick: () => focusCharacter(i, true) },
         svg("circle", { cx: x, cy: y, r, fill: c.colour, stroke: "#fff", "stroke-width": 2.5 }));
-      const lx = x + Math.cos(ang) * (r + 8), ly = y + Math.sin(ang) * (r + 8) + 4;
-      const anchor = Math.abs(Math.cos(ang)) < 0.3 ? "middle" : Math.cos(ang) > 0 ? "start" : "end";
-      g.appendChild(svg("text", { x: lx, y: ly + (Math.sin(ang) > 0.3 ? 8 : Math.sin(ang) < -0.3 ? -4 : 0), "text-anchor": anchor, "font-size": 12.5, "font-weight": 600,
-        fill: "#1d2430", stroke: "#fff", "stroke-width": 3, "paint-order": "stroke", text: c.name }));
+      // Names go outside the circle; at its left and right ends they go under the node.
+      const side = Math.abs(Math.sin(ang)) < 0.2;
+      const lx = side ? x : x + Math.cos(ang) * (r + 8);
+      const ly = side ? y + r + 16 : y + Math.sin(ang) * (r + 8) + 4 + (Math.sin(ang) > 0.3 ? 8 : Math.sin(ang) < -0.3 ? -4 : 0);
+      const anchor = side || Math.abs(Math.cos(ang)) < 0.3 ? "middle" : Math.cos(ang) > 0 ? "start" : "end";
+      g.appendChild(svg("text", { x: lx, y: ly, "text-anchor": anchor, "font-size": 12.5, "font-weight": 600,
+        fill: "#1d2430", stroke: "#fff", "stroke-width": 3, "paint-order": "stroke", text: c.name.length > 20 ? c.name.slice(0, 19) + "\u2026" : c.name }));
       root.appendChild(withTip(g, c.name, `${fmt(c.mentions)} mentions \u00b7 ${fmt(c.quotes)} quotations`));
     }
     const note = edges.some((e) => e.n) ? null : emptyNote("No quotation has addressees yet; dashed lines are relationships.");
@@ -302,9 +317,12 @@
     const H = top + rows.length * rowH + 6;
     const x = (off) => L + (W - L - 8) * off / n;
     const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "Timeline of appearances and speech", class: "timeline" });
+    let lastLabel = -1e9;
     D.chapters.forEach((c, k) => {
       root.appendChild(svg("line", { x1: x(c.start), x2: x(c.start), y1: top - 6, y2: H, stroke: "#dfe3ea", "stroke-dasharray": "3 3" }));
-      if (D.chapters.length <= 40) root.appendChild(svg("text", { x: x(c.start) + 3, y: top - 9, "font-size": 10, fill: "#8b95a1", text: `Ch. ${k + 1}` }));
+      if (x(c.start) - lastLabel < 44) return;
+      lastLabel = x(c.start);
+      root.appendChild(svg("text", { x: x(c.start) + 3, y: top - 9, "font-size": 10, fill: "#8b95a1", text: `Ch. ${k + 1}` }));
     });
     for (const [, s, e] of D.paratext) root.appendChild(svg("rect", { x: x(s), y: top - 4, width: Math.max(1, x(e) - x(s)), height: H - top + 4, fill: "#f2f3f6" }));
     rows.forEach((i, r) => {
