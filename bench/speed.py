@@ -188,11 +188,13 @@ def bench_memory(target_words: int) -> dict[str, Any]:
             capture_output=True, text=True, env=env, check=False,
         )
         seconds = time.perf_counter() - t0
-        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak_kib = usage.ru_maxrss
     return {
         "words": words,
         "seconds": seconds,
         "wps": words / seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "peak_rss_gib": peak_kib / 2**20,
         "exit": proc.returncode,
         "stderr": proc.stderr.strip().splitlines()[-1:] if proc.returncode else [],
@@ -229,10 +231,11 @@ def print_report(facts: dict[str, Any], speed: list[dict[str, Any]], memory: dic
         console.print(st)
     if memory:
         t = Table(title=f"Memory: `ficlens analyze` on a {memory['words']:,}-word story (child process)")
-        for col in ("words", "seconds", "words/s", "peak RSS GiB", "exit"):
+        for col in ("words", "wall s", "CPU s", "words per CPU s", "peak RSS GiB", "exit"):
             t.add_column(col, justify="right")
-        t.add_row(f"{memory['words']:,}", f"{memory['seconds']:.0f}", f"{memory['wps']:,.0f}",
-                  f"{memory['peak_rss_gib']:.2f}", str(memory["exit"]))
+        t.add_row(f"{memory['words']:,}", f"{memory['seconds']:.0f}", f"{memory['cpu_seconds']:.0f}",
+                  f"{memory['words'] / memory['cpu_seconds']:,.0f}", f"{memory['peak_rss_gib']:.2f}",
+                  str(memory["exit"]))
         console.print(t)
         if memory["stderr"]:
             console.print(f"[red]{memory['stderr'][0]}[/red]")

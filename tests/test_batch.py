@@ -315,6 +315,10 @@ def test_jsonl_format_and_its_resume(tmp_path: Path) -> None:
     assert again.returncode == 0
     run = last_run(out)
     assert (run["analysed"], run["skipped_done"]) == (1, 3)
+    from ficlens.batch.query import run_query
+
+    _, rows = run_query(out, "SELECT count(*), count(DISTINCT source.sha256) FROM json")
+    assert rows == [(4, 4)]
     mixed = run_cli("batch", str(src), "--out", str(out), "-q")
     assert mixed.returncode == 2 and "jsonl" in mixed.stderr
 

@@ -104,3 +104,23 @@ def test_eval_pdnc_one_novel(tmp_path: Path) -> None:
     assert "PDNC" in output
     if "missing" not in data["pdnc"]:
         assert 0.0 <= data["pdnc"]["overall"]["speaker_accuracy"] <= 1.0
+
+
+def test_bench_builds_a_story_of_chapters_from_pdnc_novels(tmp_path: Path) -> None:
+    require_shared()
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("ficlens_bench_speed", Path(__file__).parents[1] / "bench" / "speed.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    story = tmp_path / "epic.txt"
+    words = bench.build_epic(30_000, story)
+    text = story.read_text(encoding="utf-8")
+    assert 30_000 <= words <= 31_000
+    assert abs(len(text.split()) - words) <= 5
+    assert text.startswith("Chapter 1\n\n")
+    headings = [line for line in text.splitlines() if line.startswith("Chapter ") and line[8:].isdigit()]
+    assert 1 <= len(headings) <= 3  # the first novel alone nearly fills 30,000 words
+    facts = bench.machine()
+    assert facts["nproc"] >= 1 and facts["python"].startswith("3.")

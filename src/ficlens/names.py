@@ -25,6 +25,8 @@ TITLES: dict[str, str] = {
     "mr": "M", "mister": "M", "sir": "M", "lord": "M", "monsieur": "M", "m": "M", "king": "M",
     "prince": "M", "duke": "M", "count": "M", "baron": "M", "father": "M", "brother": "M",
     "uncle": "M", "master": "M", "herr": "M", "senor": "M", "señor": "M", "signor": "M",
+    "marquis": "M", "marquess": "M", "comte": "M", "earl": "M", "emperor": "M", "pope": "M",
+    "marquise": "F", "marchioness": "F", "comtesse": "F", "empress": "F", "signora": "F",
     "mrs": "F", "ms": "F", "miss": "F", "lady": "F", "dame": "F", "madame": "F", "madam": "F",
     "mme": "F", "mademoiselle": "F", "mlle": "F", "queen": "F", "princess": "F", "duchess": "F",
     "countess": "F", "baroness": "F", "mother": "F", "sister": "F", "aunt": "F",

@@ -34,7 +34,12 @@ FEATURES: tuple[str, ...] = (
     "is_narrator",
     "first_turn",
     "first_turn_x_recency",
-    "prev_unknown",
+    "no_prev_x_recency",
+    "speaker_share",
+    "spoke_just_before",
+    "named_just_before",
+    "alternation_anchored",
+    "named_in_own_words",
 )
 RESOURCE = "speaker_ranker.json"
 

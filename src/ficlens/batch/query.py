@@ -20,6 +20,11 @@ from ficlens.cli import guarded
 from ficlens.errors import FiclensError
 
 
+def sql_list(files: list[Path]) -> str:
+    """A SQL list literal of file names (DDL cannot take prepared parameters)."""
+    return "[" + ", ".join("'" + str(f).replace("'", "''") + "'" for f in files) + "]"
+
+
 def connect(out: Path) -> Any:
     """An in-memory DuckDB connection with a view per table of the dataset in `out`."""
     import duckdb
@@ -36,16 +41,15 @@ def connect(out: Path) -> Any:
             files = committed_files(out, table, "jsonl")
             if files:
                 con.execute(
-                    f"CREATE VIEW {table} AS SELECT * FROM read_json_auto(?, format='newline_delimited')",
-                    [[str(f) for f in files]],
+                    f"CREATE VIEW {table} AS SELECT * FROM "
+                    f"read_json_auto({sql_list(files)}, format='newline_delimited')"
                 )
         return con
     names = sorted(set(SCHEMAS) | {p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith("_")})
     for table in names:
         files = committed_files(out, table)
         if files:
-            listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
-            con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM read_parquet([{listing}], union_by_name=true)')
+            con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM read_parquet({sql_list(files)}, union_by_name=true)')
         elif table in SCHEMAS:
             con.register(f"_{table}_empty", SCHEMAS[table].empty_table())
             con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM "_{table}_empty"')

@@ -249,6 +249,8 @@ def run_batch(opts: Options) -> RunStats:
                 claimed: set[str] = set()
                 for item in expand_all(opts.inputs, out):
                     stats.found += 1
+                    if stats.found % 500 == 0:  # keep the display alive while skipping done works
+                        reporter.update(stats, box.get("total"))
                     try:
                         data = item.fetch()
                     except InputError as exc:

@@ -4,6 +4,7 @@ or a corpus report for a `ficlens batch` output folder."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
@@ -35,7 +36,6 @@ def write_work_reports(out: Path) -> int:
     from ficlens.api import analyze_path
     from ficlens.report import story_html
     from ficlens.report.corpus import read_rows
-    from ficlens.writers.json import write_atomic
 
     written = 0
     for w in read_rows(out, "works", ["work_id", "path"]):
@@ -47,7 +47,7 @@ def write_work_reports(out: Path) -> int:
         except FiclensError as exc:
             click.echo(f"ficlens: {exc}", err=True)
             continue
-        write_atomic(out / "reports" / f"{w['work_id']}.html", story_html(doc))
+        publish(str(out / "reports" / f"{w['work_id']}.html"), story_html(doc))
         written += 1
     return written
 
@@ -62,7 +62,6 @@ def report(path: str, output: str, cast_path: str | None, per_work: bool) -> Non
     """Write an offline HTML report of a story (file or analysis JSON) or of a batch folder."""
     from ficlens.report import corpus_html, story_html
     from ficlens.report.corpus import is_batch_dir
-    from ficlens.writers.json import write_atomic
 
     p = Path(path)
     if p.is_dir():
@@ -71,6 +70,16 @@ def report(path: str, output: str, cast_path: str | None, per_work: bool) -> Non
         if per_work:
             n = write_work_reports(p)
             click.echo(f"wrote {n} per-work reports to {p / 'reports'}", err=True)
-        write_atomic(output, corpus_html(p, Path(output)))
+        publish(output, corpus_html(p, Path(output)))
         return
-    write_atomic(output, story_html(load_document(path, cast_path)))
+    publish(output, story_html(load_document(path, cast_path)))
+
+
+def publish(output: str, page: str) -> None:
+    """Write the page atomically with ordinary file permissions: a report is meant to be shared."""
+    from ficlens.writers.json import write_atomic
+
+    write_atomic(output, page)
+    mask = os.umask(0)
+    os.umask(mask)
+    Path(output).chmod(0o666 & ~mask)

@@ -44,12 +44,15 @@ from ficlens.pipeline import Config, stage
 from ficlens.stages.tokens import Tokens
 
 CONNECTORS = frozenset({"of", "de", "van", "von", "da", "du", "del", "della", "di", "le", "la"})
-DETERMINERS = frozenset({"the", "my", "his", "her", "your", "our", "their", "a", "an"})
+POSSESSIVES = frozenset({"my", "his", "her", "your", "our", "their"})
+DETERMINERS = POSSESSIVES | {"the", "a", "an"}
 PLACE_PREPS = frozenset({"in", "from", "near", "inside", "outside", "into", "across", "through"})
 OPENERS = frozenset({'"', "\u201c", "\u201d", "(", "[", "'", "\u2018", "*", "_", "-", "\u2014"})
 SENT_END = frozenset({".", "!", "?", "...", "\u2026", ";", ":"})
 VOCATIVE_NEXT = frozenset({",", "!", "?", ".", "...", "\u2026", "\u2014", "-", "--", ";"})
 VOCATIVE_PREV = frozenset({",", "\u2014", "-", "oh", "dear", "please", "no", "yes"})
+MARRIED = frozenset({"mrs", "madame", "mme", "frau", "senora", "signora"})
+UNMARRIED = frozenset({"miss", "mademoiselle", "mlle", "fraulein"})
 SUBJECT_PRONOUNS = {"he": "M", "his": "M", "himself": "M", "she": "F", "herself": "F"}
 
 
@@ -73,6 +76,7 @@ class Form:
     propn: int = 0
     in_quote: int = 0
     determined: int = 0
+    possessed: int = 0
     he: int = 0
     she: int = 0
     cast: int | None = None
@@ -110,6 +114,7 @@ class Cluster:
     forms: list[Form] = field(default_factory=list)
     firsts: set[str] = field(default_factory=set)
     lasts: set[str] = field(default_factory=set)
+    """Surnames, folded (`fold`) so that matching is a set lookup."""
     cast_name: str | None = None
     cast_aliases: list[str] = field(default_factory=list)
     alive: bool = True
@@ -266,6 +271,8 @@ class Extractor:
                     and is_cap_word(words[j + 1])
                     and self.lower[j + 1] not in NOT_NAMES
                 )
+                if j > i and is_title(wj) and not is_title(words[j - 1]):
+                    break  # "Whereat Mrs. Rachel": a title starts a new name
                 if is_cap_word(wj) or (is_title(wj) and j == i) or joins:
                     j += 1
                 else:
@@ -339,6 +346,7 @@ class Extractor:
             form.propn += 1
         if prev in DETERMINERS:
             form.determined += 1
+            form.possessed += prev in POSSESSIVES
         if prev in PLACE_PREPS:
             form.place += 1
         if nxt in SPEECH_VERBS or (prev in SPEECH_VERBS and nxt in VOCATIVE_NEXT):
@@ -405,6 +413,8 @@ def accept(form: Form, lower_vocab: Counter[str], tagged: bool = True) -> bool:
         return False  # "the Admiral Benbow" is an inn, "the Queen Mary" a ship
     if form.descriptive:
         cues = person - form.person_ents
+        if not epithet(form):
+            return form.count >= 2 and cues >= 1.5  # "the Shlangenberg" needs more than NER
         return form.count >= 2 and form.mid >= 2 and (form.person_ents >= 3 or cues >= 1.5)
     if len(form.parts) == 1 and not form.title:
         low = lower_vocab.get(words[0], 0)
@@ -415,6 +425,11 @@ def accept(form: Form, lower_vocab: Counter[str], tagged: bool = True) -> bool:
     if person == form.person_ents and form.count == 1 and len(form.parts) == 1 and not form.title:
         return is_known_first_name(form.parts[0])
     return person >= 1
+
+
+def epithet(form: Form) -> bool:
+    """A capitalised noun owned by a speaker ("my Angel", "your Majesty") names a person."""
+    return 2 * form.possessed > form.determined - form.possessed
 
 
 def plural(form: Form, singular: set[str]) -> bool:
@@ -461,7 +476,7 @@ class Clusterer:
             parts = [p for p in name.split() if not is_title(p)]
             if len(parts) >= 2:
                 c.firsts.add(parts[0])
-                c.lasts.add(parts[-1])
+                c.lasts.add(fold(parts[-1]))
             elif parts:
                 c.firsts.add(parts[0])
             self.cast_clusters.append(c)
@@ -502,35 +517,54 @@ class Clusterer:
 
     def place_full(self, f: Form) -> None:
         first, last = f.parts[0], f.parts[-1]
+        g, conf = first_name_gender(first)
+        if conf >= 0.6 and not compatible(f.title_gender, g):
+            c = self.new()  # "Mrs Charles Musgrove" is Charles' wife, not Charles
+            c.forms.append(f)
+            c.lasts.add(fold(last))
+            return
         fam = name_family(first)
         for c in self.alive():
-            if fold(last) in {fold(x) for x in c.lasts} and (c.families() & fam):
+            if fold(last) in c.lasts and (c.families() & fam):
                 c.forms.append(f)
                 return
         for c in self.alive():
             if not c.lasts and c.cast_name and (c.families() & fam):
                 c.forms.append(f)
-                c.lasts.add(last)
+                c.lasts.add(fold(last))
                 return
         c = self.new()
         c.forms.append(f)
         c.firsts.add(first)
-        c.lasts.add(last)
+        c.lasts.add(fold(last))
 
     def place_titled(self, f: Form) -> None:
         part = f.parts[0]
         gender = f.gender_hint
-        as_first = title_key(f.title or "") in FIRST_NAME_TITLES and is_known_first_name(part)
+        fam = name_family(part)
+        key = fold(part)
+        named_first = any(c.families() & fam for c in self.alive())
+        named_last = any(key in c.lasts for c in self.alive())
+        as_first = (
+            title_key(f.title or "") in FIRST_NAME_TITLES
+            and (is_known_first_name(part) or named_first)
+        ) or (named_first and not named_last)  # "Mrs. Rachel" beside "Rachel Lynde"
         if as_first:
-            fam = name_family(part)
             c = pick([c for c in self.alive() if c.families() & fam], gender)
         else:
-            key = fold(part)
-            family = [c for c in self.alive() if key in {fold(x) for x in c.lasts}]
+            family = [c for c in self.alive() if key in c.lasts]
             fits = [c for c in family if compatible(gender, c.gender())]
             c = None
+            tk = title_key(f.title or "")
+            if tk in MARRIED or tk in UNMARRIED:
+                # a "Mrs." is never the one the story calls "Miss", and the other way round
+                clash = UNMARRIED if tk in MARRIED else MARRIED
+                fits = [c for c in fits if not any(title_key(g.title or "") in clash for g in c.forms)]
+            married = [c for c in fits if any(title_key(g.title or "") in MARRIED for g in c.forms)]
             if len(family) == 1:
                 c = pick(fits, gender)
+            elif tk in MARRIED and len(fits) == 1 and married:
+                c = fits[0]  # "Mrs. Lynde" is "Mrs. Rachel Lynde", not her husband Thomas
             elif fits and title_key(f.title or "") == "miss":
                 # "Miss Miller" is the family's leading daughter when one clearly dominates
                 ranked = sorted(fits, key=self.weight, reverse=True)
@@ -539,14 +573,17 @@ class Clusterer:
             # otherwise "Mrs Musgrove" beside Louisa and Charles Musgrove is a parent: a new person
         if c is None:
             c = self.new()
-            (c.firsts if as_first else c.lasts).add(part)
+            if as_first:
+                c.firsts.add(part)
+            else:
+                c.lasts.add(key)
         c.forms.append(f)
 
     def place_bare(self, f: Form) -> None:
         part = f.parts[0]
         key = fold(part)
         fam = name_family(part)
-        by_last = [c for c in self.alive() if key in {fold(x) for x in c.lasts}]
+        by_last = [c for c in self.alive() if key in c.lasts]
         by_first = [
             c
             for c in self.alive()
@@ -632,7 +669,7 @@ class Clusterer:
             ((s, c) for c in named for f in c.forms for s, _ in f.spans), key=lambda x: x[0]
         )
         keys = [s for s, _ in starts]
-        for c in [c for c in self.alive() if c.descriptive]:
+        for c in [c for c in self.alive() if c.descriptive and any(epithet(f) for f in c.forms)]:
             votes: Counter[int] = Counter()
             for f in c.forms:
                 for s, _ in f.spans:

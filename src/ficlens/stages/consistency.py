@@ -44,6 +44,7 @@ SUBJECTS = {"he", "she"}
 OPEN_MARKS = "\u201c"
 CLOSE_MARKS = "\u201d"
 PARAGRAPH = re.compile(r"[^\n]+")
+QUOTE_MARK = re.compile('["\u201c\u201d]')
 WORD = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?")
 END_PUNCT = {".", "!", "?", "...", "\u2026", "?!", "!?", "!!", "??"}
 CLOSING = {'"', "\u201d", "'", "\u2019", ")"}
@@ -94,8 +95,9 @@ def scan_quote_marks(text: str, start: int, end: int) -> tuple[list[tuple[int, i
     """Quoted stretches in one paragraph, and the offset of an opening mark left unclosed."""
     spans: list[tuple[int, int]] = []
     open_at: int | None = None
-    for i in range(start, end):
-        ch = text[i]
+    for m in QUOTE_MARK.finditer(text, start, end):
+        i = m.start()
+        ch = m.group()
         if ch == '"':
             if open_at is None:
                 open_at = i
@@ -188,11 +190,11 @@ def token_sentences(doc: Document) -> list[tuple[int, int]]:
     return out
 
 
-def sentence_bounds(doc: Document) -> tuple[list[int], list[int]]:
-    """Character start and end of each sentence (empty without a tokens layer)."""
+def sentence_bounds(doc: Document, sents: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Character start and end of each of the token sentences `sents`."""
     toks = doc.layers.get("tokens")
     starts, ends = [], []
-    for a, b in token_sentences(doc):
+    for a, b in sents:
         starts.append(toks.start[a])
         ends.append(toks.end[b - 1])
     return starts, ends
@@ -245,7 +247,10 @@ def pov_slips(
 
 
 def tense_slips(
-    doc: Document, mask: QuotedMask, bounds: tuple[list[int], list[int]]
+    doc: Document,
+    mask: QuotedMask,
+    bounds: tuple[list[int], list[int]],
+    sents: list[tuple[int, int]],
 ) -> list[dict[str, Any]]:
     toks = doc.layers.get("tokens")
     if doc.narration.tense != "past" or toks is None:
@@ -253,7 +258,7 @@ def tense_slips(
     text = doc.text
     found: list[tuple[int, int, str]] = []
     narrated = 0
-    for a, b in token_sentences(doc):
+    for a, b in sents:
         if toks.start[a] in mask:
             continue
         narrated += 1
@@ -308,7 +313,7 @@ def is_variant(a: str, b: str) -> bool:
     Names differing only in their last letter (Maria/Marie, Julian/Julia...) are usually two
     names, so they do not count; a doubled or dropped letter inside a name does.
     """
-    if a.lower() == b.lower():
+    if a.lower() == b.lower() or a[0].lower() != b[0].lower():
         return False
     short, long_ = sorted((a, b), key=len)
     if long_.startswith(short) and long_[len(short) :].lower() in ("s", "'s", "es"):
@@ -389,8 +394,9 @@ def name_spellings(doc: Document) -> list[dict[str, Any]]:
 @stage("consistency", requires=("narration", "characters", "quotes"), provides=("consistency",))
 def consistency_stage(doc: Document, config: Config) -> None:
     mask, unclosed = quote_checks(doc)
-    bounds = sentence_bounds(doc)
-    found = pov_slips(doc, mask, bounds) + tense_slips(doc, mask, bounds)
+    sents = token_sentences(doc)
+    bounds = sentence_bounds(doc, sents)
+    found = pov_slips(doc, mask, bounds) + tense_slips(doc, mask, bounds, sents)
     found += name_spellings(doc) + unclosed
     found.sort(key=lambda w: (w["start"], w["kind"]))
     doc.layers["consistency"] = found

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ficlens.attribution.lexicon import (
@@ -34,6 +35,7 @@ from ficlens.attribution.lexicon import (
 from ficlens.attribution.lexicon import TAG_VERBS as TAG_VERB_FORMS
 from ficlens.attribution.mentions import MentionIndex, mention_index
 from ficlens.attribution.paragraphs import story_paragraphs
+from ficlens.attribution.ranker import Ranker, load_ranker
 from ficlens.document import Document, Quote
 from ficlens.pipeline import Config, stage
 
@@ -84,6 +86,9 @@ GENDERED_NOUNS: dict[str, str] = {
 }
 """Heads of descriptions that tell a gender ("said his wife"): read like "she"."""
 MAX_CLAUSE_TOKENS = 24
+RANKER_BELOW = 0.56
+"""The ranker decides turns the rules can only guess (alternation and weaker), not the
+ones a name cue settles (a vocative in the turn before, a continued speech)."""
 MAX_BACK_MENTIONS = 60
 CONVERSATION_GAP = 0
 """Paragraphs without quotations that end a conversation (measured on PDNC: any one does)."""
@@ -113,6 +118,7 @@ class Turn:
 
     quotes: list[Quote]
     start: int
+    end: int = 0
     speaker: str | None = None
     """Who speaks last in the paragraph (the one the next turn answers)."""
     first: str | None = None
@@ -143,6 +149,13 @@ class Context:
     exclude: set[str] = field(default_factory=set)
     verb: str = ""
     quote_end: str = ""
+    ranker: Ranker | None = None
+    collect: list[tuple[Quote, dict[str, list[float]]]] | None = None
+    """When a list, fill_turns records each untagged turn's candidates (for training)."""
+    mention_share: dict[str, float] = field(default_factory=dict)
+    speaker_share: dict[str, float] = field(default_factory=dict)
+    before: list[str] = field(default_factory=list)
+    """Speakers of the last turns of the conversation before the current one."""
     """Where the reference being resolved sits: the conversation so far, the paragraph, the
     vocatives of its quotation, the tag verb, and how that quotation ends."""
 
@@ -414,8 +427,15 @@ def written_context(toks: list[tuple[int, int, str]]) -> bool:
     return any(t[2] in WRITTEN_WORDS for t in toks)
 
 
-def attribute(doc: Document) -> None:
-    """Set speaker, addressees, speech, type and confidence on every quotation."""
+def attribute(
+    doc: Document,
+    ranker: Ranker | None | bool = True,
+    collect: list[tuple[Quote, dict[str, list[float]]]] | None = None,
+) -> None:
+    """Set speaker, addressees, speech, type and confidence on every quotation.
+
+    `ranker`: True for the shipped ranker (if any), False/None for rules alone, or a Ranker.
+    """
     if not doc.quotes:
         return
     text = doc.text
@@ -430,6 +450,9 @@ def attribute(doc: Document) -> None:
         [q.end for q in doc.quotes],
     )
     ctx.name_at = {s: (e, cid, kind) for s, e, cid, kind in idx.items}
+    ctx.ranker = load_ranker() if ranker is True else (ranker or None)
+    ctx.collect = collect
+    ctx.mention_share = rank_weights(Counter(m[2] for m in idx.items))
     paras = doc.layers.get("paragraphs") or story_paragraphs(text, list(doc.story_regions()))
     para_starts = [p[0] for p in paras]
     by_para: dict[int, list[Quote]] = {}
@@ -455,9 +478,11 @@ def attribute(doc: Document) -> None:
                 prev_tail = (tail_start, paras[pi - 1][1])
         last_para = pi
         turns.append(read_paragraph(ctx, qs, ps, pe, turns, prev_tail))
+    ctx.speaker_share = rank_weights(Counter(t.speaker for conv in conversations for t in conv if t.speaker))
     for conv in conversations:
         fill_turns(ctx, conv)
         finish_turns(conv)
+        ctx.before = [t.speaker for t in conv[-2:] if t.speaker]
 
 
 def introduces(text: str, q: Quote, piece: tuple[int, int]) -> bool:
@@ -472,6 +497,12 @@ def introduces_next(text: str, tail: tuple[int, int]) -> bool:
     """A paragraph of narration that leads into the next one's speech ("Edmund began--")."""
     end = text[max(tail[0], tail[1] - 12) : tail[1]].rstrip()
     return end[-1:] in (":", ",", "—", "-") or end[-1:] not in (".", "!", "?", '"', "”", ")")
+
+
+def rank_weights(counts: Counter[str]) -> dict[str, float]:
+    """1 for the most frequent, 1/2 for the next...: how prominent a character is, the same
+    on a one-page story and a novel."""
+    return {cid: 1.0 / (1 + rank) for rank, (cid, _n) in enumerate(counts.most_common())}
 
 
 def read_paragraph(
@@ -490,7 +521,7 @@ def read_paragraph(
     tags: list[Tag | None] = []
     ctx.turns = turns
     ctx.para_start = ps
-    turn = Turn(qs, ps)
+    turn = Turn(qs, ps, pe)
     for i, q in enumerate(qs):
         voc = vocatives(ctx, q)
         turn.vocatives.extend(v for v in voc if v not in turn.vocatives)
@@ -581,10 +612,87 @@ def fill_turns(ctx: Context, conv: list[Turn]) -> None:
             choice = (other, 0.4) if other else (nearest_other(ctx, t, prev.speaker), 0.3)
         else:
             choice = (nearest_other(ctx, t, None), 0.3)
+        if ctx.ranker is not None or ctx.collect is not None:
+            feats = candidate_features(ctx, live, k, choice[0])
+            if ctx.collect is not None and t.quotes:
+                ctx.collect.append((t.quotes[0], feats))
+            weak = choice[1] < RANKER_BELOW and not t.continues
+            best = ctx.ranker.best(feats) if ctx.ranker is not None and weak else None
+            if best is not None:
+                choice = (best[0], round(0.3 + 0.4 * best[1], 2))
         t.speaker = t.first = choice[0]
         for q in t.quotes:
             if q.speech != "other" and "type" not in q.extra:
                 set_speaker(q, choice[0], "implicit", choice[1])
+
+
+def recent_names(ctx: Context, offset: int, limit: int = 6) -> list[str]:
+    """Distinct characters named in the narration before `offset`, nearest first."""
+    out: list[str] = []
+    j = ctx.idx.before(offset) - 1
+    for _ in range(MAX_BACK_MENTIONS):
+        if j < 0 or len(out) >= limit:
+            break
+        s, _e, cid, _k = ctx.idx.items[j]
+        j -= 1
+        if not ctx.in_quote(s) and cid not in out:
+            out.append(cid)
+    return out
+
+
+def candidate_features(ctx: Context, live: list[Turn], k: int, rule: str | None) -> dict[str, list[float]]:
+    """Everyone who could speak turn k, each with the ranker's features (FEATURES order)."""
+    t = live[k]
+    prev = [live[k - d] if k - d >= 0 else None for d in (1, 2, 3)]
+    nxt = [live[k + d] if k + d < len(live) else None for d in (1, 2)]
+    offset = t.quotes[0].start if t.quotes else t.start
+    recent = recent_names(ctx, offset)
+    in_para = [m[2] for m in ctx.idx.between(t.start, t.end) if not ctx.in_quote(m[0])]
+    subject = None
+    for s, _e, cid, _k in ctx.idx.between(t.start, t.end):
+        if not ctx.in_quote(s) and sentence_initial(ctx.doc.text, s, t.start):
+            subject = cid
+            break
+    cands: list[str] = [c for c in (rule, *(u.speaker for u in prev if u), *recent[:4]) if c]
+    for u in (prev[0], nxt[0]):
+        if u is not None:
+            cands.extend(u.vocatives)
+    cands.extend(u.first for u in nxt if u is not None and u.first)
+    if ctx.narrator:
+        cands.append(ctx.narrator)
+    spoken = [u.speaker for u in live[:k] if u.speaker]
+    own_words = {m[2] for q in t.quotes for m in ctx.idx.between(q.start, q.end)}
+    before_para = [m[2] for m in ctx.idx.between(max(0, t.start - 600), t.start) if not ctx.in_quote(m[0])]
+    out: dict[str, list[float]] = {}
+    for c in dict.fromkeys(cands):
+        rank = recent.index(c) if c in recent else len(recent) + 2
+        recency = 1.0 / (1 + rank)
+        out[c] = [
+            float(c == rule),
+            float(prev[0] is not None and c == prev[0].speaker),
+            float(prev[1] is not None and c == prev[1].speaker),
+            float(prev[2] is not None and c == prev[2].speaker),
+            float(prev[0] is not None and c in prev[0].vocatives),
+            float(c in t.vocatives),
+            float(nxt[0] is not None and c in nxt[0].vocatives),
+            float(nxt[0] is not None and nxt[0].anchor and c == nxt[0].first),
+            float(nxt[1] is not None and nxt[1].anchor and c == nxt[1].first),
+            float(c in in_para),
+            float(c == subject),
+            recency,
+            spoken.count(c) / len(spoken) if spoken else 0.0,
+            ctx.mention_share.get(c, 0.0),
+            float(c == ctx.narrator),
+            float(k == 0),
+            recency * (k == 0),
+            recency * (prev[0] is None or not prev[0].speaker),
+            ctx.speaker_share.get(c, 0.0),
+            float(k == 0 and c in ctx.before),
+            float(c in before_para),
+            float(prev[1] is not None and c == prev[1].speaker and prev[0] is not None and prev[0].anchor),
+            float(c in own_words),
+        ]
+    return out
 
 
 def nearest_other(ctx: Context, t: Turn, last: str | None) -> str | None:

@@ -10,14 +10,14 @@
     if (!groups.length) return card(id, 4, title, null, emptyNote("Nothing recorded."));
     const rows = groups.map(([label, n], k) => ({ label: label.length > 22 ? label.slice(0, 21) + "\u2026" : label, value: n,
       colour: colour || COLOURS[k % COLOURS.length], note: `${fmt(n)} work${n === 1 ? "" : "s"}`, title: `${label}: ${n}` }));
-    return card(id, 4, title, null, barChart(rows, { label: title }));
+    return card(id, 4, title, null, barChart(rows, { label: title, width: 380, labelW: 120, noteW: 64 }));
   }
 
   function histogramChart(id, title, bins, unit) {
     if (!bins.length) return card(id, 6, title, null, emptyNote("No works."));
     const W = 600, H = 200, L = 34, B = 34;
     const max = Math.max(1, ...bins.map((b) => b.n));
-    const bw = (W - L) / bins.length;
+    const bw = Math.min(80, (W - L) / bins.length);
     const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": title, class: "hist" });
     root.appendChild(svg("line", { x1: L, x2: W, y1: H - B, y2: H - B, stroke: "#c4cad3" }));
     root.appendChild(svg("text", { x: L - 6, y: 14, "text-anchor": "end", "font-size": 11, fill: "#687282", text: fmt(max) }));
@@ -35,9 +35,9 @@
 
   function talkers() {
     if (!D.talkers.length) return card("talkers", 12, "Most talkative characters", null, emptyNote("No attributed quotations in this corpus."));
-    const rows = D.talkers.map(([name, work, words, quotes], k) => ({ label: name, value: words, colour: COLOURS[k % COLOURS.length],
-      note: `${fmt(words)} words \u00b7 ${fmt(quotes)} lines`, title: `${name} in \u201c${work}\u201d` }));
-    return card("talkers", 12, "Most talkative characters", "words spoken, across all works", barChart(rows, { label: "Most talkative characters" }));
+    const rows = D.talkers.map(([name, work, words, quotes], k) => ({ label: name.length > 28 ? name.slice(0, 27) + "\u2026" : name, value: words, colour: COLOURS[k % COLOURS.length],
+      note: `${fmt(words)} words \u00b7 ${fmt(quotes)} lines \u00b7 ${work.length > 34 ? work.slice(0, 33) + "\u2026" : work}`, title: `${name} in \u201c${work}\u201d` }));
+    return card("talkers", 12, "Most talkative characters", "words spoken, across all works", barChart(rows, { label: "Most talkative characters", width: 1100, labelW: 210, noteW: 330 }));
   }
 
   function worksTable() {
