@@ -36,7 +36,7 @@ out_name() {
 
 mkdir -p "$OUT" "$REPORTS"
 
-step "1/4 analyse each example story -> $OUT/<story>.json"
+step "1/4 analyse each example story -> $OUT/<file>.json"
 for f in "${stories[@]}"; do
   name=$(out_name "$f")
   "$FICLENS" analyze "$f" -o "$OUT/$name.json"
@@ -45,7 +45,6 @@ done
 
 step "2/4 readable summaries (ficlens analyze --summary)"
 for f in examples/the_orchard_war.txt examples/night_shift_on_copperline.html; do
-  [ -e "$f" ] || continue
   echo "-- $f"
   "$FICLENS" analyze "$f" --summary
 done
@@ -83,9 +82,9 @@ STEP="done"
 echo
 echo "Done. What was written where:"
 row() { printf '  %-26s %s\n' "$1" "$2"; }
-row "$OUT/<story>.json" "one contract JSON per example story (${#stories[@]}; schema: ficlens schema)"
+row "$OUT/<file>.json" "one contract JSON per example file (${#stories[@]}; schema: ficlens schema)"
 row "$CORPUS/" "Parquet tables: works, chapters, scenes, paratext, characters, quotes,"
 row "" "relationships, errors (columns: docs/tables.md)"
-row "$REPORTS/<story>.html" "an offline HTML report per story"
+row "$REPORTS/<file>.html" "an offline HTML report per example file"
 row "$REPORTS/corpus.html" "the corpus report: open it in a browser to start"
 echo "Try: $FICLENS query $CORPUS \"SELECT name, aliases, mention_count FROM characters\""

@@ -100,7 +100,7 @@ def check_story_page(p: Page, doc: Document, name: str, need_speakers: bool) -> 
     if talker is not None and data["characters"][talker]["quotes"] > 0:
         page.click(f'#cast tr[data-character="{talker}"]')
         lit = page.eval_on_selector_all(".q.hl", "els => new Set(els.map(e => e.dataset.quote)).size")
-        theirs = sum(1 for q in data["quotes"] if q[2] == talker)
+        theirs = sum(1 for q in data["quotes"] if q[2] == talker and q[1] > q[0])
         assert lit == theirs, f"{name}: highlighted {lit} of {theirs} quotations"
         same = f"els => els.every(e => Number(e.dataset.speaker) === {talker})"
         assert page.eval_on_selector_all(".q.hl", same)

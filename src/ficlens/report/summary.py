@@ -6,6 +6,8 @@ so a title like "[bold]" or a name with brackets shows as written.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from collections import Counter
 
 from rich.console import Console
@@ -18,6 +20,7 @@ from ficlens.report.data import as_list, as_text
 
 MAX_ROWS = 20
 MAX_WARNINGS = 12
+NEWLINE = re.compile("\n")
 
 
 def cast_table(doc: Document) -> Table:
@@ -106,8 +109,9 @@ def print_summary(doc: Document, console: Console | None = None) -> None:
         table.add_column("Kind")
         table.add_column("Line", justify="right")
         table.add_column("Message")
+        newlines = [m.start() for m in NEWLINE.finditer(doc.text)]
         for w in found[:MAX_WARNINGS]:
-            line = doc.text.count("\n", 0, w["start"]) + 1
+            line = bisect_left(newlines, w["start"]) + 1
             table.add_row(Text(w["kind"], style="yellow"), str(line), Text(w["message"]))
         if len(found) > MAX_WARNINGS:
             table.caption = f"and {len(found) - MAX_WARNINGS} more (see `ficlens report`)"

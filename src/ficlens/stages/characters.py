@@ -21,7 +21,9 @@ from itertools import accumulate
 
 from ficlens.document import Character, Document, Mention
 from ficlens.names import (
+    FEMALE_PRONOUNS,
     FIRST_NAME_TITLES,
+    MALE_PRONOUNS,
     NON_PERSON_LABELS,
     NOT_NAMES,
     OATH_OPENERS,
@@ -245,6 +247,15 @@ class Extractor:
         self.forms: dict[str, Form] = {}
         self.sent_of = list(accumulate(int(self.sentence_initial(i)) for i in range(len(toks))))
 
+    def pronoun_mass(self) -> dict[str, int]:
+        """How many he/him and she/her words the narration has, by gender."""
+        out = {"M": 0, "F": 0}
+        for i, w in enumerate(self.lower):
+            g = "M" if w in MALE_PRONOUNS else "F" if w in FEMALE_PRONOUNS else None
+            if g and not self.quotes.inside(self.toks.start[i]):
+                out[g] += 1
+        return out
+
     def sentence_initial(self, i: int) -> bool:
         if i == 0 or self.toks.sent_start[i]:
             return True
@@ -422,6 +433,8 @@ def accept(form: Form, lower_vocab: Counter[str], tagged: bool = True) -> bool:
             return False
         if form.mid == 0 and (low > 0 or (tagged and form.person_ents + form.propn == 0)):
             return False
+    if person == form.person_ents and form.mid == 0 and tagged and len(form.parts) == 1:
+        return False  # only ever first in its sentence, and only NER says it is a person
     if person == form.person_ents and form.count == 1 and len(form.parts) == 1 and not form.title:
         return is_known_first_name(form.parts[0])
     return person >= 1
@@ -462,8 +475,15 @@ def pick(cands: list[Cluster], gender: str) -> Cluster | None:
 class Clusterer:
     """Groups accepted forms into characters, most informative names first."""
 
-    def __init__(self, forms: list[Form], cast: list[tuple[str, list[str]]] | None):
+    def __init__(
+        self,
+        forms: list[Form],
+        cast: list[tuple[str, list[str]]] | None,
+        pronouns: dict[str, int] | None = None,
+    ):
         self.forms = forms
+        # narration he/she counts by gender: the salience of leads named only a few times
+        self.pronouns = pronouns or {}
         self.bare = {
             fold(f.parts[0]): f.count for f in forms if len(f.parts) == 1 and not f.title
         }
@@ -635,8 +655,12 @@ class Clusterer:
         for c in sorted(alive, key=lambda c: -c.count):
             if not c.alive or c.cast_name or c.descriptive or c.narration_count > 0:
                 continue
-            ranked = sorted(self.alive(), key=lambda c: -c.count)[:3]
-            leads = [t for t in ranked if t.count >= 0.1 * total]
+            big = [t for t in self.alive() if t.count >= 0.1 * total]
+            sharers = Counter(t.gender() for t in big)
+            salience = {
+                id(t): t.count + self.pronouns.get(t.gender(), 0) / sharers[t.gender()] for t in big
+            }
+            leads = sorted(big, key=lambda t: -salience[id(t)])[:3]
             if not any(f.title or f.vocative for f in c.forms):
                 continue
             has_first = bool(c.firsts) and not c.lasts
@@ -655,7 +679,7 @@ class Clusterer:
                     continue
                 if has_last and t.lasts:
                     continue
-                if best is None or t.count > best.count:
+                if best is None or salience[id(t)] > salience[id(best)]:
                     best = t
             if best is not None:
                 best.absorb(c)
@@ -761,7 +785,7 @@ def build_characters(doc: Document, config: Config) -> list[Character]:
         for f in forms.values()
         if f.descriptive and len(f.parts) > 1 and f.parts[0] in heads and f not in accepted
     ]
-    clusters = Clusterer(accepted, config.cast).run()
+    clusters = Clusterer(accepted, config.cast, ex.pronoun_mass()).run()
     total = sum(c.count for c in clusters) or 1
     chars: list[Character] = []
     used: set[str] = set()

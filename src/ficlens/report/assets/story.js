@@ -427,7 +427,7 @@
         si++;
       }
       const p = el(kind === "title" || kind === "chapter_heading" ? "h3" : "p", { "data-start": s });
-      afterBreak = kind === "scene_break";
+      afterBreak = kind === "scene_break" || (afterBreak && kind !== null);
       while (qi < quotes.length && quotes[qi][1] <= s) qi++;
       while (wi < warns.length && warns[wi].s < e) active.push(warns[wi++]);
       active = active.filter((w) => w.e > s);
