@@ -98,13 +98,16 @@ def check_story_page(p: Page, doc: Document, name: str, need_speakers: bool) -> 
         assert page.eval_on_selector("#dialogue svg", "s => s.querySelectorAll('rect').length") > 0
     talker = max(range(len(data["characters"])), key=lambda i: data["characters"][i]["quotes"], default=None)
     if talker is not None and data["characters"][talker]["quotes"] > 0:
-        page.click(f'#cast tr[data-character="{talker}"]')
+        row = f'#cast tr[data-character="{talker}"]'
+        if page.locator("#cast button").count() and not page.is_visible(row):
+            page.click("#cast button")
+        page.click(row)
         lit = page.eval_on_selector_all(".q.hl", "els => new Set(els.map(e => e.dataset.quote)).size")
         theirs = sum(1 for q in data["quotes"] if q[2] == talker and q[1] > q[0])
         assert lit == theirs, f"{name}: highlighted {lit} of {theirs} quotations"
         same = f"els => els.every(e => Number(e.dataset.speaker) === {talker})"
         assert page.eval_on_selector_all(".q.hl", same)
-        assert page.is_visible(f'#cast tr[data-character="{talker}"].active')
+        assert page.is_visible(f"{row}.active")
     else:
         assert not need_speakers, f"{name}: no character has quotations; the speakers stage found none"
     if data["warnings"]:

@@ -28,12 +28,13 @@ from ficlens.names import (
     quote_spans,
 )
 
+# Weights tuned on the LitBank coreference excerpts (`evaluate_litbank_coref`).
 NAME_BOOST = 100.0
-SUBJECT_BOOST = 40.0
+SUBJECT_BOOST = 80.0
 PRONOUN_BOOST = 60.0
 QUOTE_NAME_BOOST = 15.0
-SENTENCE_DECAY = 0.6
-PARAGRAPH_DECAY = 0.35
+SENTENCE_DECAY = 0.5
+PARAGRAPH_DECAY = 0.2
 MIN_SALIENCE = 2.0
 
 

@@ -36,7 +36,7 @@ TITLES: dict[str, str] = {
     "det": "U", "officer": "U", "inspector": "U", "commander": "U", "general": "U",
     "colonel": "U", "col": "U", "major": "U", "admiral": "U", "reverend": "U", "rev": "U",
     "judge": "U", "senator": "U", "president": "U", "chief": "U", "director": "U",
-    "nurse": "U", "coach": "U", "headmaster": "U", "headmistress": "F", "saint": "U",
+    "nurse": "U", "coach": "U", "headmaster": "U", "headmistress": "F", "saint": "U", "st": "U",
     "mx": "U", "deputy": "U", "sheriff": "U", "private": "U", "corporal": "U", "healer": "U",
 }
 # Titles that go with a first name ("Sir John", "Lady Mary", "Aunt May") more than a surname.

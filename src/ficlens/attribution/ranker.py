@@ -72,7 +72,8 @@ def to_json(weights: list[float], bias: float, meta: dict[str, Any]) -> str:
 def load_ranker() -> Ranker | None:
     """The shipped ranker, or None when there is none (or it was trained on other features)."""
     try:
-        data = json.loads(resources.files("ficlens.resources").joinpath(RESOURCE).read_text("utf-8"))
+        path = resources.files("ficlens").joinpath("resources", RESOURCE)
+        data = json.loads(path.read_text("utf-8"))
     except (FileNotFoundError, ModuleNotFoundError, OSError, ValueError):
         return None
     if tuple(data.get("features", ())) != FEATURES:

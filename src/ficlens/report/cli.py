@@ -4,7 +4,6 @@ or a corpus report for a `ficlens batch` output folder."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
@@ -76,10 +75,7 @@ def report(path: str, output: str, cast_path: str | None, per_work: bool) -> Non
 
 
 def publish(output: str, page: str) -> None:
-    """Write the page atomically with ordinary file permissions: a report is meant to be shared."""
+    """Write the page atomically: readers never see half a report."""
     from ficlens.writers.json import write_atomic
 
     write_atomic(output, page)
-    mask = os.umask(0)
-    os.umask(mask)
-    Path(output).chmod(0o666 & ~mask)

@@ -415,7 +415,9 @@ def accept(form: Form, lower_vocab: Counter[str], tagged: bool = True) -> bool:
     )
     if not tagged and not any(lower_vocab.get(w, 0) for w in words):
         person += 0.5 * form.count
-    nonperson = form.other_ents + 2 * form.place
+    syntax = form.speech + form.possessive + form.vocative + form.he + form.she
+    # spaCy calls many unfamiliar names places; a place is not followed by "he said"
+    nonperson = (0.5 if syntax else 1.0) * form.other_ents + 2 * form.place
     if any(first_name_gender(p)[1] >= 0.6 for p in form.parts[:1]):
         nonperson *= 0.3  # NER often calls "Henrietta" a place; the name list knows better
     if nonperson > person:
@@ -610,9 +612,10 @@ class Clusterer:
             if c.families() & fam and (key in {fold(x) for x in c.firsts} or not together(f, c))
         ]
         g, conf = first_name_gender(part)
+        hint = g if conf >= 0.6 else f.gender_hint
         order = (by_first, by_last) if is_known_first_name(part) else (by_last, by_first)
         for cands in order:
-            c = pick(cands, g if conf >= 0.6 else "U")
+            c = pick(cands, hint)
             if c is not None:
                 c.forms.append(f)
                 return
@@ -669,6 +672,12 @@ class Clusterer:
                 continue
             if has_first and not any(len(name_family(x)) > 1 for x in c.firsts):
                 continue  # only a diminutive ("Ray") is an intimate's name for a known lead
+            if has_last and any(f.title_gender != "U" for f in c.forms):
+                # a rank ("Agent Keen") is how colleagues address a lead; "Mr. Hartley" joins a
+                # lead only when Hartley is already the family name of someone in the story
+                kin = any(t is not c and t.lasts & c.lasts for t in self.alive())
+                if not kin:
+                    continue
             best = None
             for t in leads:
                 if t is c or not t.alive or t.narration_count < 2 or t.count < c.count:

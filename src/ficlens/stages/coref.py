@@ -13,6 +13,7 @@ from collections import Counter
 
 from ficlens.coreference import resolve
 from ficlens.document import Document, Mention
+from ficlens.names import FIRST_PERSON
 from ficlens.pipeline import Config, stage
 
 
@@ -27,9 +28,8 @@ def coref_stage(doc: Document, config: Config) -> None:
     by_id = {c.id: c for c in doc.characters}
     narrator = doc.narration.narrator
     for i, cid in result.by_token.items():
-        kind = "narrator" if cid == narrator and doc.text[toks.start[i] : toks.end[i]].lower() in (
-            "i", "me", "my", "mine", "myself"
-        ) else "pronoun"
+        first_person = doc.text[toks.start[i] : toks.end[i]].lower() in FIRST_PERSON
+        kind = "narrator" if cid == narrator and first_person else "pronoun"
         by_id[cid].mentions.append(Mention(toks.start[i], toks.end[i], kind))
     all_mentions = sum(len(c.mentions) for c in doc.characters) or 1
     for c in doc.characters:

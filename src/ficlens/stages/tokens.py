@@ -128,16 +128,22 @@ def tokenize(doc: Document, chunk_chars: int = 20_000) -> Tokens:
     toks = Tokens()
     texts = (doc.text[s:e] for s, e in pieces)
     intern = sys.intern
+    text = doc.text
+    prev_end = 0
     for (base, _), sdoc in zip(pieces, nlp.pipe(texts, batch_size=16), strict=True):
         for t in sdoc:
             if t.is_space:
                 continue
-            toks.start.append(base + t.idx)
-            toks.end.append(base + t.idx + len(t))
+            start = base + t.idx
+            # A line break always ends a sentence: spaCy's senter does not know paragraphs.
+            new_line = "\n" in text[prev_end:start] or not toks.start
+            toks.start.append(start)
+            toks.end.append(start + len(t))
+            prev_end = start + len(t)
             toks.tag.append(intern(t.tag_))
             toks.pos.append(intern(t.pos_))
             toks.lemma.append(intern(t.lemma_))
-            toks.sent_start.append(1 if (t.is_sent_start or t.i == 0) else 0)
+            toks.sent_start.append(1 if (t.is_sent_start or t.i == 0 or new_line) else 0)
         toks.ents.extend(
             (base + e.start_char, base + e.end_char, intern(e.label_)) for e in sdoc.ents
         )

@@ -75,6 +75,12 @@ def dumps(doc: Document, indent: int | None = None) -> str:
     return json.dumps(to_dict(doc), ensure_ascii=False, indent=indent)
 
 
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str | os.PathLike[str], data: str) -> None:
     """Write to a temporary file beside `path`, then rename: readers never see half a file."""
     target = Path(path)
@@ -83,6 +89,7 @@ def write_atomic(path: str | os.PathLike[str], data: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o666 & ~current_umask())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

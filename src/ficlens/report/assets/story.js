@@ -152,7 +152,14 @@
       el("thead", null, el("tr", null, ["Character", "Mentions", "Quotes", "Words spoken", "First seen", "Last seen"].map((h, i) =>
         el("th", { class: i >= 1 ? "num" : null, text: h })))),
       el("tbody", null, rows));
-    return card("cast", 7, "Cast", "click a character to highlight their lines", el("div", { style: { overflowX: "auto" } }, table));
+    // A long cast shows its first fifteen; the rest are one click away.
+    let more = null;
+    if (rows.length > 15) {
+      rows.slice(15).forEach((tr) => { tr.hidden = true; });
+      more = el("button", { class: "btn", type: "button", text: `Show all ${rows.length} characters` });
+      more.addEventListener("click", () => { rows.forEach((tr) => { tr.hidden = false; }); more.remove(); });
+    }
+    return card("cast", 7, "Cast", "click a character to highlight their lines", el("div", { style: { overflowX: "auto" } }, table), more);
   }
 
   /* ---------- dialogue share ---------- */
