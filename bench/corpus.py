@@ -143,7 +143,7 @@ def batch_cmd(inputs: Path, out: Path, workers: int, *extra: str) -> list[str]:
 
 
 def run_batch(inputs: Path, out: Path, workers: int, total: int, *extra: str, limit: float = 0) -> Run:
-    """Run a batch to completion (or Ctrl-C it after `limit` s), sampling worker memory."""
+    """Run a batch to completion (or stop it cleanly after `limit` s), sampling worker memory."""
     run = Run()
     cpu: dict[int, float] = {}
     t0 = time.monotonic()
@@ -168,7 +168,7 @@ def run_batch(inputs: Path, out: Path, workers: int, total: int, *extra: str, li
             if (not marks or done == total) and current:
                 run.rss_at[100] = round(current, 1)
             if limit and time.monotonic() - t0 > limit:
-                proc.send_signal(signal.SIGINT)  # a clean stop: finished works are committed
+                proc.send_signal(signal.SIGTERM)  # a clean stop: finished works are committed
                 limit = 0
             time.sleep(0.5)
     run.seconds = time.monotonic() - t0
@@ -257,7 +257,7 @@ def main() -> None:
     ap.add_argument("--subset", type=int, default=60, help="works in the 1-vs-2 worker and resume runs")
     ap.add_argument("--min-words", type=int, default=1000)
     ap.add_argument("--max-words", type=int, default=6000)
-    ap.add_argument("--time-limit", type=float, default=0, help="stop the full run (Ctrl-C) after this many seconds")
+    ap.add_argument("--time-limit", type=float, default=0, help="stop the full run (SIGTERM: clean) after this many seconds")
     ap.add_argument("--steps", default="full,speedup,resume", help="comma list of: full, speedup, resume")
     ap.add_argument("--dir", default=None, help="work folder (default: a new temp folder, removed after)")
     ap.add_argument("--json", dest="json_out", default=None, help="also write the figures here")

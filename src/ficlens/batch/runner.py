@@ -229,7 +229,9 @@ def run_batch(opts: Options) -> RunStats:
     store = Store(out, opts.fmt)
     run_id = new_run_id()
     t0 = time.monotonic()
-    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # SIGTERM (and SIGINT, even when a background shell ignored it) stop the run cleanly:
+    # finished works are committed, the run record is written, a rerun resumes.
+    previous = {sig: signal.signal(sig, signal.default_int_handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         with store.locked():
             store.recover()
@@ -325,4 +327,5 @@ def run_batch(opts: Options) -> RunStats:
                 store.write_run(run_id, stats.record())
             return stats
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
