@@ -25,7 +25,7 @@ from ficlens.document import (
     Source,
 )
 from ficlens.emotion import NRC_EMOTIONS, compound, nrc_counts
-from ficlens.stages.consistency import paragraph_mode, token_sentences
+from ficlens.textunits import paragraph_mode, token_sentences
 
 PALETTE: tuple[str, ...] = (
     "#3b6fd4",

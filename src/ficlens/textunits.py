@@ -1,0 +1,94 @@
+"""Paragraphs and sentences of the story: units several stages and the report share.
+
+Plain-text fan fiction puts one paragraph per line; hard-wrapped texts put blank lines
+between blocks of lines. Sentences come from the tokens layer, cut finer where spaCy's
+sentence starts miss an obvious boundary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ficlens.document import Document
+
+PARAGRAPH = re.compile(r"[^\n]+")
+END_PUNCT = {".", "!", "?", "...", "\u2026", "?!", "!?", "!!", "??"}
+CLOSING = {'"', "\u201d", "'", "\u2019", ")"}
+
+
+def lines(doc: Document) -> Iterator[tuple[int, int]]:
+    """Non-blank lines of the story regions, as (start, end)."""
+    for rs, re_ in doc.story_regions():
+        for m in PARAGRAPH.finditer(doc.text, rs, re_):
+            if m.group().strip():
+                yield m.start(), m.end()
+
+
+def paragraph_mode(doc: Document) -> str:
+    """`block` when paragraphs are runs of hard-wrapped lines between blank lines, else `line`."""
+    count = runs = 0
+    prev_end = -2
+    for s, e in lines(doc):
+        count += 1
+        if s != prev_end + 1:
+            runs += 1
+        prev_end = e
+    return "block" if runs and count / runs >= 1.5 else "line"
+
+
+def paragraphs(doc: Document) -> Iterator[tuple[int, int]]:
+    """Paragraphs of the story, as (start, end): lines, or blocks of lines between blank lines."""
+    if paragraph_mode(doc) == "line":
+        yield from lines(doc)
+        return
+    start = end = -1
+    for s, e in lines(doc):
+        if start >= 0 and s == end + 1:
+            end = e
+            continue
+        if start >= 0:
+            yield start, end
+        start, end = s, e
+    if start >= 0:
+        yield start, end
+
+
+def token_sentences(doc: Document) -> list[tuple[int, int]]:
+    """(first token, last token + 1) of each sentence of the tokens layer, cut finer.
+
+    spaCy's statistical sentence starts are kept, and a sentence also starts after a line
+    break or after end punctuation followed by a capitalised word or an opening quotation,
+    so one missed boundary never merges a whole paragraph into one 'sentence'.
+    """
+    toks = doc.layers.get("tokens")
+    if toks is None or not len(toks):
+        return []
+    text = doc.text
+    out: list[tuple[int, int]] = []
+    first = 0
+    prev_end_punct = False
+    for i in range(len(toks)):
+        word = text[toks.start[i] : toks.end[i]]
+        attached = word in CLOSING and prev_end_punct and toks.end[i - 1] == toks.start[i]
+        cut = i > first and not attached and (
+            toks.sent_start[i]
+            or "\n" in text[toks.end[i - 1] : toks.start[i]]
+            or (prev_end_punct and (word[:1].isupper() or word[:1] in '"\u201c'))
+        )
+        if cut:
+            out.append((first, i))
+            first = i
+        prev_end_punct = word in END_PUNCT or attached
+    out.append((first, len(toks)))
+    return out
+
+
+def sentence_bounds(doc: Document, sents: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Character start and end of each of the token sentences `sents`."""
+    toks = doc.layers.get("tokens")
+    starts, ends = [], []
+    for a, b in sents:
+        starts.append(toks.start[a])
+        ends.append(toks.end[b - 1])
+    return starts, ends
