@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import SEEDS, analyze, require_shared
 
+from conftest import SEEDS, analyze, require_shared
 from ficlens.document import Document, Paratext, Source
 
 

@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import click
 import pytest
 from click.testing import CliRunner
 
@@ -82,12 +81,12 @@ def test_missing_evaluation_modules_are_reported_not_fatal() -> None:
     assert isinstance(msg, str) and "does not exist" in msg
     assert "not written yet" in eval_cli.run_optional("ficlens.evaluation.not_written_yet", "f")["missing"]
 
-def test_only_selects_by_prefix_and_rejects_no_match() -> None:
+def test_only_selects_by_prefix_and_reports_no_match() -> None:
     names = ["105_a", "1064_b", "76_c"]
     assert eval_cli.select(names, "10", None) == ["105_a", "1064_b"]
     assert eval_cli.select(names, "76,105", 1) == ["105_a"]
-    with pytest.raises(click.BadParameter):
-        eval_cli.select(names, "zzz", None)
+    assert eval_cli.select(names, "zzz", None) == []
+    assert "no LitBank excerpt" in eval_cli.run_litbank(None, "system", "zzz")["missing"]
 
 
 def test_call_passes_only_the_arguments_a_function_takes() -> None:

@@ -217,3 +217,88 @@ def test_training_reproduces_the_held_out_gain(tmp_path) -> None:
 
     scores = train_speaker_ranker(tmp_path / "ranker.json")
     assert scores["ranker_held_out"]["overall"] > scores["rules_held_out"]["overall"]
+
+
+HOBBY_CAST = [
+    ("mara", "Mara Quill", ["Mara"], "F"),
+    ("tobin", "Tobin Hale", ["Tobin"], "M"),
+    ("ada", "Ada Brisk", ["Ada"], "F"),
+    ("wes", "Wes Orrin", ["Wes"], "M"),
+]
+
+
+def hobby(text: str) -> list[tuple[str, str | None, str]]:
+    """(quote, speaker, speech) with a four-person cast: hobby writers' conventions."""
+    doc = Document(text=text, source=Source("<test>", "txt", "0" * 64))
+    quotes_stage(doc, Config())
+    doc.characters = [Character(cid, name, aliases, g) for cid, name, aliases, g in HOBBY_CAST]
+    attribute(doc)
+    return [(doc.text[q.start : q.end], q.speaker, q.speech) for q in doc.quotes]
+
+
+def test_tag_before_the_quote_after_a_semicolon_or_colon() -> None:
+    text = (
+        "Wes and Mara sat on the steps of the library.\n"
+        'After a while, Wes stretched his legs and said; "We should go in before it rains."\n'
+        'With a sigh Mara shook her head: "Five more minutes."\n'
+        'In the end he gave in; "Fine. Five."\n'
+    )
+    assert [r[1] for r in hobby(text)] == ["wes", "mara", "wes"]
+
+
+def test_capitalised_or_lower_case_tag_after_a_full_stop() -> None:
+    text = (
+        "Ada knocked twice on the cabin door and waited in the cold.\n"
+        '"Tobin, open up, I can see your lamp." She said.\n'
+        '"Go away, Ada." he said through the wood.\n'
+    )
+    assert [r[1] for r in hobby(text)] == ["ada", "tobin"]
+
+
+def test_lower_case_quote_openings() -> None:
+    text = (
+        "Tobin and Ada waited at the bus stop.\n"
+        '"so are we taking the early bus or not," Tobin said.\n'
+        '"whatever gets us there first," said Ada.\n'
+        '"you always say that."\n'
+    )
+    rows = hobby(text)
+    assert [r[1] for r in rows] == ["tobin", "ada", "tobin"]
+    assert {r[2] for r in rows} == {"spoken"}
+
+
+def test_phone_call_parties_alternate_across_the_line() -> None:
+    text = (
+        "Wes was drying the dishes when Mara's phone rang. She picked it up and turned away from him.\n"
+        '"Tobin? Is that you?" she asked.\n'
+        '"Who else would call you at midnight?" He asked.\n'
+        '"Where are you?"\n'
+        '"Stuck at the depot," he answered. "The last train left without me."\n'
+        '"Stay there. I\'ll come and get you," she said, and hung up.\n'
+    )
+    assert [r[1] for r in hobby(text)] == ["mara", "tobin", "mara", "tobin", "tobin", "mara"]
+
+
+def test_a_note_is_written_by_whoever_wrote_it() -> None:
+    text = (
+        "Before dawn Tobin scribbled a note and propped it against the kettle, then left.\n"
+        "Ada came down an hour later and found it. The words were few. It read.\n"
+        '"Gone to the coast. Feed the cat. Back on Sunday."\n'
+        'Ada laughed. "Typical."\n'
+    )
+    rows = hobby(text)
+    assert rows[0][1:] == ("tobin", "written")
+    assert rows[1][1:] == ("ada", "spoken")
+
+
+def test_inner_voice_is_a_thought_and_an_echo_keeps_its_first_speaker() -> None:
+    text = (
+        '"You will never finish that boat," Wes told Tobin, and walked out of the shed.\n'
+        "Tobin stared at the half-built hull for a long time.\n"
+        'A small voice inside his head whispered, "Maybe he\'s right."\n'
+        'Tobin picked up the plane. "You will never finish that boat." It echoed inside his head.\n'
+    )
+    rows = hobby(text)
+    assert rows[0][1] == "wes"
+    assert rows[1][1:] == ("tobin", "thought")
+    assert rows[2][1:] == ("wes", "thought")

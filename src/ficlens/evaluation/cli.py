@@ -46,8 +46,6 @@ def select(names: list[str], only: str | None, limit: int | None) -> list[str]:
     if only:
         prefixes = [p.strip() for p in only.split(",") if p.strip()]
         names = [n for n in names if n.startswith(tuple(prefixes))]
-        if not names:
-            raise click.BadParameter(f"no document name starts with {only!r}", param_hint="--only")
     return names[:limit] if limit else names
 
 
@@ -66,6 +64,8 @@ def run_litbank(limit: int | None, cast: str, only: str | None = None) -> dict[s
     from ficlens.evaluation.litbank import doc_names, evaluate_litbank
 
     names = select(doc_names(), only, limit)
+    if not names:
+        return {"missing": f"no LitBank excerpt name starts with {only!r}"}
     if cast == "gold":
         return evaluate_litbank(names=names, use_gold_cast=True)
     result = evaluate_litbank(names=names)
@@ -88,6 +88,8 @@ def run_optional(module: str, name: str, **kwargs: Any) -> dict[str, Any]:
 def run_pdnc(limit: int | None, cast: str, only: str | None = None) -> dict[str, Any]:
     """PDNC quotes and speakers (evaluation/pdnc.py), with the gold cast too when asked."""
     novels = pdnc_novels(limit, only)
+    if novels == []:
+        return {"missing": f"no PDNC novel name starts with {only!r}"}
     module, name = "ficlens.evaluation.pdnc", "evaluate_pdnc"
     if cast == "gold":
         return run_optional(module, name, novels=novels, use_gold_cast=True)
@@ -107,7 +109,7 @@ def run_pdnc(limit: int | None, cast: str, only: str | None = None) -> dict[str,
 @click.command("eval")
 @click.option("--corpus", type=click.Choice(CORPORA), default="all", show_default=True, help="Which reference data to score on.")
 @click.option("--limit", type=int, default=None, help="Only the first N documents/novels of each corpus (quick runs).")
-@click.option("--only", default=None, help="Only documents/novels whose names start with these comma-separated prefixes.")
+@click.option("--only", default=None, help="Only LitBank excerpts / PDNC novels whose names start with these comma-separated prefixes.")
 @click.option("--cast", "cast", type=click.Choice(["system", "gold", "both"]), default="system", show_default=True, help="Speakers with ficlens' own characters, with the gold cast passed as Config(cast=...), or both.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), default=None, help="Also write all numbers to this JSON file.")
 @click.option("--markdown", "md_out", type=click.Path(dir_okay=False), default=None, help="Also write the overall tables as Markdown (for docs/evaluation.md).")
@@ -125,14 +127,16 @@ def evaluate(
         t0 = time.perf_counter()
         if name == "litbank":
             results["litbank"] = run_litbank(limit, cast, only)
-            results["litbank_coref"] = results["litbank"].pop(
-                "characters", {"missing": "ficlens.evaluation.characters.score_coref is not available"}
-            )
+            if "missing" not in results["litbank"]:
+                results["litbank_coref"] = results["litbank"].pop(
+                    "characters", {"missing": "ficlens.evaluation.characters.score_coref is not available"}
+                )
         elif name == "pdnc":
             results["pdnc"] = run_pdnc(limit, cast, only)
-            results["pdnc_characters"] = run_optional(
-                "ficlens.evaluation.characters", "evaluate_pdnc_characters", novels=pdnc_novels(limit, only)
-            )
+            if "missing" not in results["pdnc"]:
+                results["pdnc_characters"] = run_optional(
+                    "ficlens.evaluation.characters", "evaluate_pdnc_characters", novels=pdnc_novels(limit, only)
+                )
         else:
             from ficlens.evaluation.seeds import evaluate_seeds
 

@@ -6,7 +6,7 @@ character offsets of that tokenised text (`entities/brat`). Tokenised text ("Do 
 reads badly to a quote finder and loses paragraphs, so we rebuild natural text: each token
 is aligned to the full Gutenberg text in `original/`, which tells whether a space or a
 paragraph break stood before it. Every gold span is then a span of that rebuilt text.
-When alignment fails we fall back to joining tokens with spaces, sentences with a space.
+When alignment fails, punctuation rules decide the spacing and paragraphs are lost.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ficlens.document import Document, Source
 from ficlens.evaluation import metrics
 from ficlens.evaluation.paths import shared_dir
+from ficlens.pipeline import Config, Pipeline
 
 QUOTE_MARKS = frozenset("\"'“”‘’«»")
 NO_SPACE_BEFORE = frozenset({",", ".", ";", ":", "!", "?", ")", "]", "”", "’", "n't", "'s", "’s"})
@@ -313,11 +315,8 @@ def doc_names(root: Path | None = None) -> list[str]:
 
 
 def evaluate_doc(doc: LitbankDoc, use_gold_cast: bool = False) -> dict[str, Any]:
-    """Run ficlens on one excerpt; return counts (summable) and per-document rates."""
-    from ficlens.document import Document, Source
-    from ficlens.pipeline import Config, Pipeline
-
-    pipeline = pipeline_for(Config(cast=doc.cast()) if use_gold_cast else None, Pipeline)
+    """Run ficlens on one excerpt (as a plain-text story); return summable counts."""
+    pipeline = Pipeline(config=Config(cast=doc.cast())) if use_gold_cast else default_pipeline()
     sdoc = pipeline(Document(text=doc.text, source=Source(path=doc.name, format="txt", sha256="")))
     row = score_doc(doc, sdoc)
     extra = character_scores(doc, sdoc)
@@ -326,7 +325,14 @@ def evaluate_doc(doc: LitbankDoc, use_gold_cast: bool = False) -> dict[str, Any]
     return row
 
 
-def character_scores(doc: LitbankDoc, sdoc: Any) -> dict[str, Any] | None:
+def default_pipeline() -> Pipeline:
+    """The pipeline `ficlens analyze` uses, built once per process."""
+    from ficlens.api import default_pipeline as api_pipeline
+
+    return api_pipeline()
+
+
+def character_scores(doc: LitbankDoc, sdoc: Document) -> dict[str, Any] | None:
     """The character engineer's coreference scores (evaluation/characters.py `score_coref`)
     on the same analysed excerpt, so the excerpt is not analysed twice; None if absent."""
     try:
@@ -336,19 +342,7 @@ def character_scores(doc: LitbankDoc, sdoc: Any) -> dict[str, Any] | None:
     return score_coref(doc, sdoc) if doc.mentions else None
 
 
-_PIPELINE: dict[str, Any] = {}
-
-
-def pipeline_for(config: Any, pipeline_cls: Any) -> Any:
-    """The default pipeline is built once; a cast pipeline per document (cheap: stages are functions)."""
-    if config is None:
-        if "default" not in _PIPELINE:
-            _PIPELINE["default"] = pipeline_cls()
-        return _PIPELINE["default"]
-    return pipeline_cls(config=config)
-
-
-def score_doc(doc: LitbankDoc, sdoc: Any) -> dict[str, Any]:
+def score_doc(doc: LitbankDoc, sdoc: Document) -> dict[str, Any]:
     """Compare one analysed Document with the excerpt's gold. LitBank marks speech only, so
     system quotes judged `other` (titles, scare quotes) are left out, as in the PDNC scoring."""
     gold_spans = [(q.start, q.end) for q in doc.quotes]
@@ -378,7 +372,7 @@ def score_doc(doc: LitbankDoc, sdoc: Any) -> dict[str, Any]:
     return out
 
 
-def score_mentions(doc: LitbankDoc, sdoc: Any, cmap: dict[str, str | None]) -> dict[str, Any]:
+def score_mentions(doc: LitbankDoc, sdoc: Document, cmap: dict[str, str | None]) -> dict[str, Any]:
     """Name mentions vs LitBank PROP PER entities; coreference of PER mentions (see docs).
 
     A matched gold mention is resolved right when the system character holding it maps, by

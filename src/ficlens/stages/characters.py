@@ -23,6 +23,7 @@ from ficlens.document import Character, Document, Mention
 from ficlens.names import (
     FEMALE_PRONOUNS,
     FIRST_NAME_TITLES,
+    FIRST_PERSON,
     MALE_PRONOUNS,
     NON_PERSON_LABELS,
     NOT_NAMES,
@@ -248,10 +249,18 @@ class Extractor:
         self.sent_of = list(accumulate(int(self.sentence_initial(i)) for i in range(len(toks))))
 
     def pronoun_mass(self) -> dict[str, int]:
-        """How many he/him and she/her words the narration has, by gender."""
-        out = {"M": 0, "F": 0}
+        """How many he/him, she/her and I/me words the narration has ("M", "F", "I")."""
+        out = {"M": 0, "F": 0, "I": 0}
         for i, w in enumerate(self.lower):
-            g = "M" if w in MALE_PRONOUNS else "F" if w in FEMALE_PRONOUNS else None
+            g = (
+                "M"
+                if w in MALE_PRONOUNS
+                else "F"
+                if w in FEMALE_PRONOUNS
+                else "I"
+                if w in FIRST_PERSON
+                else None
+            )
             if g and not self.quotes.inside(self.toks.start[i]):
                 out[g] += 1
         return out
@@ -655,9 +664,13 @@ class Clusterer:
         """
         alive = self.alive()
         total = sum(c.count for c in alive) or 1
+        third = self.pronouns.get("M", 0) + self.pronouns.get("F", 0)
+        first_person = self.pronouns.get("I", 0) >= max(5, 0.6 * third)
         for c in sorted(alive, key=lambda c: -c.count):
             if not c.alive or c.cast_name or c.descriptive or c.narration_count > 0:
                 continue
+            if first_person and all(f.vocative == f.count and not f.title for f in c.forms):
+                continue  # "..., John." said to the "I": the narrator's name, not a lead's
             big = [t for t in self.alive() if t.count >= 0.1 * total]
             sharers = Counter(t.gender() for t in big)
             salience = {

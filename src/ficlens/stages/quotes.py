@@ -143,7 +143,7 @@ def guess_speech(text: str, s: int, e: int, para: tuple[int, int]) -> str:
     next_word = _word_after(after, 0, len(after))
     if prev_word in TAG_WORDS or next_word in TAG_WORDS:
         return "spoken"
-    if body[0].isupper() and body[-1] == "." and (not before or before[-1] in ",:"):
+    if body[0].isupper() and body[-1] == "." and (not before or before[-1] in ",:;"):
         return "spoken"  # a sentence after "Then, louder, "
     mid_before = bool(before) and (before[-1].isalpha() or before[-1] in ",;")
     mid_after = bool(after) and (after[0].islower() or after[0] in ",;:)")

@@ -55,6 +55,19 @@ ADDRESS_VERBS = words(
     "informed greeted called"
 )
 WRITE_VERBS = words("wrote writes read reads typed types texted texts scrawled scribbled printed")
+WRITER_VERBS = words(
+    "wrote write written writes typed texted scrawled scribbled penned jotted signed addressed"
+)
+"""Verbs whose subject is the writer of a note ("Tobin scribbled a note")."""
+READING_LEADS = words("read reads said says stated ran")
+"""The last word of a clause that hands over to a written text ("It read." / "The card said:")."""
+ECHO_WORDS = words(
+    "echo echoed echoes echoing head mind remembered remembers recalled recalls memory replayed "
+    "haunted rang ringing"
+)
+"""Narration that marks a quotation as words recalled, not said now."""
+WRITER_WINDOW = 1500
+"""How far back (characters) a note's writer is looked for."""
 PAST_IRREGULAR = words(
     "said came went put broke burst struck threw flung shot spoke began gave cut took got ran "
     "made rose sat stood kept held drew bit swore wrote read thought felt"
@@ -156,6 +169,10 @@ class Context:
     speaker_share: dict[str, float] = field(default_factory=dict)
     before: list[str] = field(default_factory=list)
     """Speakers of the last turns of the conversation before the current one."""
+    said: dict[str, Quote] = field(default_factory=dict)
+    """Earlier quotations by their normalised words, for echoes."""
+    echoes: list[tuple[Quote, Quote]] = field(default_factory=list)
+    """(echo, the quotation it repeats): the echo gets the original speaker at the end."""
     """Where the reference being resolved sits: the conversation so far, the paragraph, the
     vocatives of its quotation, the tag verb, and how that quotation ends."""
 
@@ -188,11 +205,22 @@ def clause_before(text: str, start: int, end: int) -> list[tuple[int, int, str]]
     """Tokens of the last clause of narration before a quotation (its own sentence)."""
     toks = tokens(text, start, end)
     trailing = toks[-1][2] if toks else ""
-    body = toks[:-1] if trailing in (":", ",", "\u2014", "--") else toks
+    body = toks[:-1] if trailing in (":", ";", ",", "\u2014", "--") else toks
     for i in range(len(body) - 1, -1, -1):
         if is_sentence_end(body, i):
             return body[i + 1 :]
     return body[-MAX_CLAUSE_TOKENS:]
+
+
+def last_sentence(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Tokens of the last sentence before `end`, its final stop dropped ("It read.")."""
+    toks = tokens(text, max(start, end - 200), end)
+    while toks and toks[-1][2] in SENTENCE_END:
+        toks.pop()
+    for i in range(len(toks) - 1, -1, -1):
+        if is_sentence_end(toks, i):
+            return toks[i + 1 :]
+    return toks
 
 
 def ref_at(ctx: Context, toks: list[tuple[int, int, str]], k: int) -> tuple[Ref | None, int]:
@@ -427,6 +455,55 @@ def written_context(toks: list[tuple[int, int, str]]) -> bool:
     return any(t[2] in WRITTEN_WORDS for t in toks)
 
 
+def reading_lead(toks: list[tuple[int, int, str]]) -> bool:
+    """A clause that hands over to a written text: "It read." / "The note said:" / "The
+    card read simply" - a reading verb with a thing (not a person) as its subject."""
+    verbs = [k for k, t in enumerate(toks) if t[2] in READING_LEADS]
+    if not verbs:
+        return False
+    k = verbs[-1]
+    if any(t[2].isalpha() and not t[2].endswith("ly") for t in toks[k + 1 :]):
+        return False
+    subject = toks[k - 1][2] if k else ""
+    return subject in ("it", "which", "this", "that") or written_context(toks[:k])
+
+
+def find_writer(ctx: Context, offset: int) -> Ref | None:
+    """Who wrote the note read at `offset`: the subject of the last verb of writing in the
+    narration before it ("Tobin scribbled a note and left")."""
+    text = ctx.doc.text
+    toks = tokens(text, max(0, offset - WRITER_WINDOW), offset)
+    for v in range(len(toks) - 1, -1, -1):
+        if toks[v][2] not in WRITER_VERBS or ctx.in_quote(toks[v][0]):
+            continue
+        for i in range(v - 1, max(-1, v - MAX_CLAUSE_TOKENS), -1):
+            if is_sentence_end(toks, i):
+                break
+            if i > 0 and toks[i - 1][2] in OBJECT_PREPS:
+                continue
+            ref, _ = ref_at(ctx, toks, i)
+            if ref is not None and ref.cid:
+                return ref
+        return None
+    return None
+
+
+def normalised(words_: str) -> str:
+    """The words of a quotation, lower case, without punctuation: how an echo is recognised."""
+    return " ".join(m.group(0).lower() for m in re.finditer(r"[A-Za-z']+", words_))
+
+
+def echoed(ctx: Context, q: Quote, around: list[tuple[int, int, str]]) -> Quote | None:
+    """The earlier quotation this one repeats, when the narration says it is recalled
+    ("It echoed inside his head"): gold and readers give an echo its original speaker."""
+    if not any(t[2] in ECHO_WORDS for t in around):
+        return None
+    key = normalised(ctx.doc.text[q.start : q.end])
+    if len(key.split()) < 2:
+        return None
+    return ctx.said.get(key)
+
+
 def attribute(
     doc: Document,
     ranker: Ranker | None | bool = True,
@@ -483,6 +560,10 @@ def attribute(
         fill_turns(ctx, conv)
         finish_turns(conv)
         ctx.before = [t.speaker for t in conv[-2:] if t.speaker]
+    for q, original in ctx.echoes:
+        set_speaker(q, original.speaker, "implicit", 0.6)
+        q.speech = "thought"
+        q.addressees = []
 
 
 def introduces(text: str, q: Quote, piece: tuple[int, int]) -> bool:
@@ -531,16 +612,30 @@ def read_paragraph(
         if i + 1 < len(qs) and introduces(text, q, piece):
             right = []
         left = clause_before(text, pieces[i][0], max(pieces[i][0], q.start - 1))
-        if i == 0 and not left and prev_tail is not None and introduces_next(text, prev_tail):
-            left = clause_before(text, prev_tail[0], prev_tail[1])
+        reading = reading_lead(left or last_sentence(text, pieces[i][0], max(pieces[i][0], q.start - 1)))
+        if i == 0 and not left and prev_tail is not None:
+            if introduces_next(text, prev_tail):
+                left = clause_before(text, prev_tail[0], prev_tail[1])
+            reading = reading or reading_lead(last_sentence(text, *prev_tail))
         ctx.quote_end = text[q.start : q.end].rstrip()[-1:]
         tag = inner_voice(ctx, left) or inner_voice(ctx, right) or find_tag(ctx, right, after=True)
         if tag is None and left:
             tag = find_tag(ctx, left, after=False)
         colon = text[max(ps, q.start - 4) : q.start - 1].rstrip()[-1:] == ":"
-        if left and colon and written_context(left):
+        if reading or (left and colon and written_context(left)):
             tag = tag or Tag(None, None, None)
             tag.speech = tag.speech or "written"
+        if tag is not None and tag.speech == "written":
+            writer = find_writer(ctx, q.start)
+            if writer is not None:
+                tag.speaker = writer
+        original = echoed(ctx, q, left + right)
+        if original is not None:
+            ctx.echoes.append((q, original))
+            tag = Tag(None, None, "thought")
+        key = normalised(text[q.start : q.end])
+        if key:
+            ctx.said.setdefault(key, q)
         tags.append(tag)
     ctx.exclude = set()
     ctx.verb = ""
