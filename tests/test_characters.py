@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import GOLD, SEEDS, analyze, require_shared, score_seed, scorer
+from ficlens.api import analyze_text
 from ficlens.names import name_family, same_first_name, slug
-from ficlens.stages.characters import Form, accept
+from ficlens.stages.characters import Form, accept, kin_names
+from ficlens.writers.json import to_dict
 
 STORIES = Path(__file__).parent / "stories_characters"
 
@@ -138,3 +140,46 @@ def test_pdnc_style_character_scoring() -> None:
     assert m["precision"] == 2 / 3
     assert m["gender_accuracy"] == 1.0
     assert 0 < m["alias_pair_f1"] < 1
+
+
+def test_titles_nicknames_initials_and_ranks_cluster() -> None:
+    """Stacked titles, a nickname of the first name, a bare title, initials, and a first name
+    heard on the phone that belongs to the one rank-and-surname character."""
+    result = analyze(STORIES / "titles_and_pets.txt")
+    harrow = by_alias(result, "Chief Superintendent Edmund Harrow")
+    assert {"Harrow", "Superintendent", "Ned", "E. H."} <= set(harrow["aliases"])
+    assert harrow["id"] == "edmund_harrow"  # named by the full name, not by "E. H."
+    winnie = by_alias(result, "Winifred Pryce")
+    assert {"Winnie", "Win", "Mrs. Pryce"} <= set(winnie["aliases"])
+    bevan = by_alias(result, "Sergeant Bevan")
+    assert "Carys" in bevan["aliases"]
+
+
+def test_kin_titles_and_places_named_after_people() -> None:
+    result = analyze(STORIES / "titles_and_pets.txt")
+    aunt = by_alias(result, "Aunt Pryce")
+    assert "Winnie" not in aunt["aliases"]
+    names = {a for c in result["characters"] for a in c["aliases"]}
+    assert "Gull Hall" not in names and "Gull" not in names
+    assert len(result["characters"]) == 4
+
+
+def test_nicknames_sharing_only_a_formal_name_stay_apart() -> None:
+    """'Bess' and 'Liza' both shorten Elizabeth, but two sisters named so are two people."""
+    assert kin_names("Tom", {"Thomas"}) and kin_names("Lizzie", {"Liz"})
+    assert not kin_names("Liza", {"Bess"})
+
+
+def test_vocative_in_first_person_story_is_not_merged_into_a_lead() -> None:
+    text = (
+        "I had not seen Carrow in three years when he knocked on my door. Carrow looked thin. "
+        "He sat by my fire and I poured him a drink, and I waited for him to say why he came.\n\n"
+        '"I need a favour," Carrow said. He turned the glass in his hands. "A large one, Ingrid."'
+        "\n\nI said nothing. I had heard that tone before, and I knew how it ended. I looked at "
+        "the rain and I thought about the last time.\n\n"
+        '"You always need a favour," I said.\n\n"This time I mean it." Carrow smiled.\n'
+    )
+    result = to_dict(analyze_text(text))
+    carrow = by_alias(result, "Carrow")
+    assert "Ingrid" not in carrow["aliases"]
+    assert result["narration"]["narrator"] == by_alias(result, "Ingrid")["id"]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from conftest import SEEDS, analyze, require_shared, score_seed
 from ficlens.api import analyze_text
+from ficlens.writers.json import to_dict
 
 STORIES = Path(__file__).parent / "stories_characters"
 
@@ -58,3 +59,19 @@ def test_seed_narrators() -> None:
     require_shared()
     for seed in SEEDS:
         assert score_seed(seed)["narrator_correct"] == 1.0, seed.stem
+
+
+def test_focal_character_is_the_one_who_perceives() -> None:
+    """Bruno is named more often, but the narration reports what Ada sees, feels and thinks."""
+    text = (
+        "Bruno came into the kitchen. Bruno put the kettle on. Bruno whistled, and Bruno "
+        "dropped a spoon, and Bruno laughed at himself.\n\n"
+        "Ada watched him from the door. She knew that laugh. Ada felt the old worry come back, "
+        "and she wondered whether he had been drinking again.\n\n"
+        "Bruno poured the tea. Bruno sat down. Bruno said nothing at all.\n\n"
+        "Ada noticed his hands were shaking. She thought of their father, and she saw the same "
+        "tremor, and she felt cold.\n"
+    )
+    result = to_dict(analyze_text(text))
+    focal = result["narration"]["focal_character"]
+    assert next(c["name"] for c in result["characters"] if c["id"] == focal) == "Ada"

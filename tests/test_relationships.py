@@ -57,3 +57,16 @@ def test_seed_central_pair_is_romantic() -> None:
         central = gold["relationships"][0]
         assert {mapping[top["a"]], mapping[top["b"]]} == {central["a"], central["b"]}, seed.stem
         assert top["kind"] == "romantic", seed.stem
+
+
+def test_pet_names_both_ways_and_inner_states_mark_a_romance() -> None:
+    """No 'love' or 'kiss' near both: the two call each other by private names ("Ned", "Win")
+    and her racing heart is credited to her central partner."""
+    result = analyze(STORIES / "titles_and_pets.txt")
+    top = result["relationships"][0]
+    names = {c["id"]: c["name"] for c in result["characters"]}
+    assert {names[top["a"]], names[top["b"]]} == {
+        "Winifred Pryce",
+        "Chief Superintendent Edmund Harrow",
+    }
+    assert top["kind"] == "romantic"

@@ -302,3 +302,31 @@ def test_inner_voice_is_a_thought_and_an_echo_keeps_its_first_speaker() -> None:
     assert rows[0][1] == "wes"
     assert rows[1][1:] == ("tobin", "thought")
     assert rows[2][1:] == ("wes", "thought")
+
+
+def test_second_person_you_say_is_the_reader() -> None:
+    text = (
+        "The lamp is still lit when you come down the stairs. Wes is at the table with his cards.\n"
+        '"Couldn\'t sleep either?" he asks.\n'
+        '"Tobin," you say, and then catch yourself. "Sorry. Wes. I\'m half asleep."\n'
+        'You sit down opposite him. "Deal me in."\n'
+    )
+    doc = Document(text=text, source=Source("<test>", "txt", "0" * 64))
+    quotes_stage(doc, Config())
+    doc.characters = [Character(cid, name, aliases, g) for cid, name, aliases, g in HOBBY_CAST]
+    doc.characters.append(Character("reader", "Y/N", ["Y/N"], "U"))
+    doc.narration.pov = "second"
+    doc.narration.focal_character = "reader"
+    attribute(doc)
+    assert [q.speaker for q in doc.quotes] == ["wes", "reader", "reader", "reader"]
+
+
+def test_first_person_narrator_answers_untagged_turns() -> None:
+    text = (
+        "Ada was waiting for me by the gate.\n"
+        '"You took your time," she said.\n'
+        '"The bus broke down."\n'
+        '"Again?"\n'
+        '"Again."\n'
+    )
+    assert speakers(text, narrator="mara") == ["ada", "mara", "ada", "mara"]

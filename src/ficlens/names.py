@@ -37,7 +37,7 @@ TITLES: dict[str, str] = {
     "colonel": "U", "col": "U", "major": "U", "admiral": "U", "reverend": "U", "rev": "U",
     "judge": "U", "senator": "U", "president": "U", "chief": "U", "director": "U",
     "nurse": "U", "coach": "U", "headmaster": "U", "headmistress": "F", "saint": "U", "st": "U",
-    "mx": "U", "deputy": "U", "sheriff": "U", "private": "U", "corporal": "U", "healer": "U",
+    "mx": "U", "deputy": "U", "sheriff": "U", "constable": "U", "superintendent": "U", "private": "U", "corporal": "U", "healer": "U",
 }
 # Titles that go with a first name ("Sir John", "Lady Mary", "Aunt May") more than a surname.
 FIRST_NAME_TITLES = frozenset(
@@ -70,6 +70,8 @@ NOT_NAMES = word_set(
     bonjour adieu farewell ja oui non si merci hola ciao
     pole poles jew jews frenchman frenchmen englishman englishmen englishwoman russians germans
     americans italians spaniards frenchwoman
+    one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    twenty thirty forty fifty hundred thousand
     """
 )
 

@@ -42,6 +42,7 @@ from ficlens.names import (
     quote_spans,
     slug,
     title_key,
+    word_set,
 )
 from ficlens.pipeline import Config, stage
 from ficlens.stages.tokens import Tokens
@@ -56,6 +57,21 @@ VOCATIVE_NEXT = frozenset({",", "!", "?", ".", "...", "\u2026", "\u2014", "-", "
 VOCATIVE_PREV = frozenset({",", "\u2014", "-", "oh", "dear", "please", "no", "yes"})
 MARRIED = frozenset({"mrs", "madame", "mme", "frau", "senora", "signora"})
 UNMARRIED = frozenset({"miss", "mademoiselle", "mlle", "fraulein"})
+# Words that are never a name alone (months) but are surnames after a title or a first name.
+SURNAME_WORDS = frozenset({"march", "may", "june", "april", "august"})
+# Kinship titles: "Aunt March" is a relative of the Marches, never the March already named.
+KIN_TITLES = frozenset({"aunt", "uncle", "grandma", "grandpa", "granny", "cousin"})
+# Last words that make a capitalised phrase a place or a building ("Toad Hall", "Baker Street").
+PLACE_NOUNS = word_set(
+    """hall manor house street road avenue park castle abbey court tower towers palace cottage
+    farm inn lodge church chapel school college bridge station hill forest woods river lake
+    island mountain square gardens"""
+)
+# Nouns for a person that stand before a name in apposition ("his boy Portly", "my friend Ann").
+PERSON_NOUNS = word_set(
+    """boy girl son daughter wife husband brother sister friend cousin nephew niece uncle aunt
+    father mother grandson granddaughter mate partner fiance fiancee sweetheart"""
+)
 SUBJECT_PRONOUNS = {"he": "M", "his": "M", "himself": "M", "she": "F", "herself": "F"}
 
 
@@ -84,6 +100,9 @@ class Form:
     she: int = 0
     cast: int | None = None
     sents: set[int] = field(default_factory=set)
+    appositive: int = 0
+    bare_title: bool = False
+    """A title used alone as a name ("the Inspector"); it only ever joins a titled character."""
 
     @property
     def count(self) -> int:
@@ -323,6 +342,10 @@ class Extractor:
         while end > start and (lower[end - 1] in NOT_NAMES or lower[end - 1] in CONNECTORS):
             if is_title(words[end - 1]) and end - 1 == start:
                 break
+            if lower[end - 1] in SURNAME_WORDS and end - 1 > start and end - start == 2:
+                head = words[end - 2]
+                if is_title(head) or first_name_gender(head)[1] >= 0.6:
+                    break  # "Aunt March", "Josephine March": a surname, not the month
             end -= 1
         if end <= start:
             return
@@ -330,10 +353,16 @@ class Extractor:
         if of is not None and (is_title(words[start]) or of - start >= 2):
             end = of  # "Captain Wentworth of Uppercross" names Captain Wentworth
         title = words[start] if is_title(words[start]) else None
-        name_words = words[start + 1 : end] if title else words[start:end]
+        name_at = start + 1 if title else start
+        while title and name_at < end and is_title(words[name_at]):
+            name_at += 1  # "Detective Inspector Thomas Okafor": the name starts after every title
+        name_words = words[name_at:end]
         if not name_words:
+            if title and name_at - start == 1:
+                self.add_bare_title(start)
             return
-        if all(w.lower() in NOT_NAMES for w in name_words):
+        surname = title and len(name_words) == 1 and name_words[0].lower() in SURNAME_WORDS
+        if all(w.lower() in NOT_NAMES for w in name_words) and not surname:
             return
         parts = [w for w in name_words if w.lower() not in CONNECTORS]
         s, e = self.toks.start[start], self.toks.end[end - 1]
@@ -347,6 +376,19 @@ class Extractor:
         form.spans.append((s, e))
         form.sents.add(self.sent_of[start])
         self.collect(form, start, end)
+
+    def add_bare_title(self, i: int) -> None:
+        """A title standing alone as a name ("said the Inspector", "Inspector, ..."): kept as a
+        form only where it is capitalised mid-sentence, so it can join the one titled character."""
+        if self.sentence_initial(i) and not self.quotes.inside(self.toks.start[i]):
+            return
+        text = self.words[i].rstrip(".")
+        form = self.forms.get(text)
+        if form is None:
+            form = self.forms[text] = Form(text=text, title=None, parts=[text], bare_title=True)
+        form.spans.append((self.toks.start[i], self.toks.start[i] + len(text)))
+        form.sents.add(self.sent_of[i])
+        self.collect(form, i, i + 1)
 
     def collect(self, form: Form, start: int, end: int) -> None:
         lower, n = self.lower, len(self.words)
@@ -369,7 +411,10 @@ class Extractor:
             form.possessed += prev in POSSESSIVES
         if prev in PLACE_PREPS:
             form.place += 1
-        if nxt in SPEECH_VERBS or (prev in SPEECH_VERBS and nxt in VOCATIVE_NEXT):
+        if prev in PERSON_NOUNS and start > 1 and lower[start - 2] in DETERMINERS:
+            form.appositive += 1
+        after_verb = nxt in VOCATIVE_NEXT or (nxt.endswith("ly") and len(nxt) > 3)
+        if nxt in SPEECH_VERBS or (prev in SPEECH_VERBS and after_verb):
             form.speech += 1
         if end < n and self.words[end] in ("'s", "\u2019s", "'", "\u2019"):
             form.possessive += 1
@@ -408,7 +453,8 @@ def accept(form: Form, lower_vocab: Counter[str], tagged: bool = True) -> bool:
     if form.cast is not None:
         return True
     words = [p.lower() for p in form.parts]
-    if not words or all(w in NOT_NAMES for w in words):
+    surname = bool(form.title) and bool(words) and words[0] in SURNAME_WORDS
+    if not words or (all(w in NOT_NAMES for w in words) and not surname):
         return False
     if any(len(p) < 2 for p in form.parts) and len(form.parts) == 1:
         return False
@@ -421,16 +467,28 @@ def accept(form: Form, lower_vocab: Counter[str], tagged: bool = True) -> bool:
         + (3 * form.count if form.title else 0)
         + form.he
         + form.she
+        + form.appositive
     )
     if not tagged and not any(lower_vocab.get(w, 0) for w in words):
         person += 0.5 * form.count
-    syntax = form.speech + form.possessive + form.vocative + form.he + form.she
+    syntax = form.speech + form.possessive + form.vocative + form.he + form.she + form.appositive
+    if len(form.parts) >= 2 and not form.title and form.parts[-1].lower() in PLACE_NOUNS:
+        return False  # "Toad Hall", "Baker Street": a place named after someone
     # spaCy calls many unfamiliar names places; a place is not followed by "he said"
     nonperson = (0.5 if syntax else 1.0) * form.other_ents + 2 * form.place
     if any(first_name_gender(p)[1] >= 0.6 for p in form.parts[:1]):
         nonperson *= 0.3  # NER often calls "Henrietta" a place; the name list knows better
     if nonperson > person:
         return False
+    if form.bare_title:
+        return True  # kept only if it joins a character with this title (Clusterer.place_title)
+    if (
+        len(form.parts) >= 2
+        and not form.title
+        and person > 0
+        and first_name_gender(form.parts[0])[1] >= 0.6
+    ):
+        return True  # "Margaret Ashby had run the Lamb": a known first name and a surname
     if form.title and form.determined * 2 > form.count:
         return False  # "the Admiral Benbow" is an inn, "the Queen Mary" a ship
     if form.descriptive:
@@ -465,7 +523,7 @@ def plural(form: Form, singular: set[str]) -> bool:
 def classify(forms: dict[str, Form]) -> None:
     """Mark descriptive names: capitalised common nouns used after the/my ('the Doctor')."""
     for f in forms.values():
-        if f.title or f.cast is not None:
+        if f.title or f.cast is not None or f.bare_title:
             continue
         if f.determined * 2 > f.count:
             f.descriptive = True
@@ -475,6 +533,25 @@ def together(f: Form, c: Cluster) -> bool:
     """Do this name and the cluster's names share a sentence ("Eliza and Bessie")? Then they
     are two people, however close their names."""
     return any(f.sents & g.sents for g in c.forms if g.text != f.text)
+
+
+def kin_names(part: str, firsts: set[str]) -> bool:
+    """Is `part` a form of one of these first names? Directly ("Tom" of "Thomas"), or through a
+    shared formal name only when the two also look alike ("Liz"/"Lizzie"): "Jo" and "Hannah" both
+    shorten Johanna, yet are two people."""
+    key, fam = fold(part), name_family(part)
+    for x in firsts:
+        fx = fold(x)
+        if fx in fam or key in name_family(x) or (fam & name_family(x) and fx[:2] == key[:2]):
+            return True
+    return False
+
+
+def initials(form: Form) -> str | None:
+    """The initials of a name written as initials only ("T. L." -> "TL"), else None."""
+    if len(form.parts) >= 2 and all(re.fullmatch(r"[A-Z]\.?", p) for p in form.parts):
+        return "".join(p[0] for p in form.parts)
+    return None
 
 
 def pick(cands: list[Cluster], gender: str) -> Cluster | None:
@@ -540,9 +617,15 @@ class Clusterer:
                 self.place_titled(f)
         for f in forms:
             if f.cast is None and not f.descriptive and len(f.parts) == 1 and not f.title:
-                self.place_bare(f)
+                if f.bare_title:
+                    self.place_title(f)
+                else:
+                    self.place_bare(f)
         self.merge_prefixes()
         self.merge_dialogue_only()
+        self.merge_rank_and_first()
+        self.merge_initials()
+        self.merge_surname_diminutives()
         self.merge_descriptive()
         return [c for c in self.alive() if c.forms or c.cast_name]
 
@@ -592,7 +675,9 @@ class Clusterer:
                 clash = UNMARRIED if tk in MARRIED else MARRIED
                 fits = [c for c in fits if not any(title_key(g.title or "") in clash for g in c.forms)]
             married = [c for c in fits if any(title_key(g.title or "") in MARRIED for g in c.forms)]
-            if len(family) == 1:
+            if tk in KIN_TITLES:
+                c = None
+            elif len(family) == 1:
                 c = pick(fits, gender)
             elif tk in MARRIED and len(fits) == 1 and married:
                 c = fits[0]  # "Mrs. Lynde" is "Mrs. Rachel Lynde", not her husband Thomas
@@ -618,7 +703,9 @@ class Clusterer:
         by_first = [
             c
             for c in self.alive()
-            if c.families() & fam and (key in {fold(x) for x in c.firsts} or not together(f, c))
+            if c.families() & fam
+            and kin_names(part, c.firsts)
+            and (key in {fold(x) for x in c.firsts} or not together(f, c))
         ]
         g, conf = first_name_gender(part)
         hint = g if conf >= 0.6 else f.gender_hint
@@ -631,6 +718,21 @@ class Clusterer:
         c = self.new()
         c.forms.append(f)
         c.firsts.add(part)  # a lone unknown word ("Dembe") counts as the first name it most often is
+
+    def place_title(self, f: Form) -> None:
+        """A bare title ("the Inspector") is the one character named with that title; if none or
+        several are, it names nobody in particular and is dropped."""
+        key = title_key(f.parts[0])
+        holders = [
+            c
+            for c in self.alive()
+            if any(
+                g.title and key in {title_key(w) for w in g.text.split()[: -len(g.parts)]}
+                for g in c.forms
+            )
+        ]
+        if len(holders) == 1:
+            holders[0].forms.append(f)
 
     def merge_prefixes(self) -> None:
         """`Red` joins `Reddington`: a short unknown name that starts exactly one known name."""
@@ -706,6 +808,86 @@ class Clusterer:
             if best is not None:
                 best.absorb(c)
 
+    def merge_rank_and_first(self) -> None:
+        """A rank and surname in narration ("Constable Delgado") and a first name heard only in
+        dialogue ("Rosa") are one person when each is the only candidate for the other: the
+        rank-and-surname character has no first name, the first-name character no surname and
+        no narration, their genders agree and they never share a sentence. The first name must
+        tell its gender (the rank need not)."""
+        alive = self.alive()
+        ranked = [
+            c
+            for c in alive
+            if c.lasts
+            and not c.firsts
+            and not c.cast_name
+            and any(f.title and f.title_gender == "U" for f in c.forms)
+        ]
+        firsts = [
+            c
+            for c in alive
+            if c.firsts
+            and not c.lasts
+            and not c.cast_name
+            and c.narration_count == 0
+            and all(is_known_first_name(x) for x in c.firsts)
+        ]
+
+        def fits(a: Cluster, b: Cluster) -> bool:
+            ga, gb = a.gender(), b.gender()
+            return compatible(ga, gb) and ga != "U" and not any(together(f, b) for f in a.forms)
+
+        for r in ranked:
+            cands = [f for f in firsts if f.alive and fits(f, r)]
+            if len(cands) == 1 and [x for x in ranked if x.alive and fits(cands[0], x)] == [r]:
+                r.absorb(cands[0])
+
+    def merge_initials(self) -> None:
+        """Initials ("T. L." signing a note) join the one character whose full name has them."""
+        for c in self.alive():
+            if len(c.forms) != 1 or c.cast_name:
+                continue
+            inits = initials(c.forms[0])
+            if inits is None:
+                continue
+            targets = [
+                o
+                for o in self.alive()
+                if o is not c
+                and any(
+                    len(g.parts) == len(inits) and "".join(p[0] for p in g.parts) == inits
+                    for g in o.forms
+                    if initials(g) is None
+                )
+            ]
+            if len(targets) == 1:
+                targets[0].absorb(c)
+
+    def merge_surname_diminutives(self) -> None:
+        """A pet name made from a surname's stem ("Laurie": "Laur" + "ie") joins the one
+        character whose surname has that stem (Theodore Laurence). The name list's gender for
+        the pet name says nothing here, so only the he/she that follows it must agree."""
+        for c in sorted(self.alive(), key=lambda c: c.count):
+            if not c.alive or len(c.forms) != 1 or c.cast_name or len(c.forms[0].parts) != 1:
+                continue
+            f = c.forms[0]
+            word = fold(f.parts[0])
+            stem = word[:-2] if word.endswith("ie") else word[:-1] if word.endswith("y") else ""
+            if len(stem) < 3:
+                continue
+            targets = [
+                o
+                for o in self.alive()
+                if o is not c and any(last.startswith(stem) and last != word for last in o.lasts)
+            ]
+            if len(targets) != 1 or not compatible(f.gender_hint, targets[0].gender()):
+                continue
+            if any(together(g, targets[0]) for g in c.forms):
+                continue
+            targets[0].forms.extend(c.forms)  # a pet name: the target's first names stay
+            c.forms = []
+            c.alive = False
+
     def merge_descriptive(self) -> None:
         """A descriptive name joins the named character it keeps company with, if any."""
         named = [c for c in self.alive() if not c.descriptive]
@@ -775,7 +957,7 @@ def drop_nested(mentions: list[tuple[int, int, str]]) -> list[tuple[int, int, st
 def best_name(c: Cluster) -> str:
     if c.cast_name:
         return c.cast_name
-    named = [f for f in c.forms if not f.descriptive] or c.forms
+    named = [f for f in c.forms if not f.descriptive and initials(f) is None] or c.forms
     return max(named, key=lambda f: (len(f.parts), f.title is None, f.count, len(f.text))).text
 
 

@@ -6,6 +6,12 @@ Evidence per pair, gathered paragraph by paragraph in one pass over sorted menti
 - words of a kind of bond in the paragraphs they share (love, kiss -> romantic; mother,
   sister -> family; agent, boss, office -> professional; friend -> friendship; hate, fight ->
   adversarial), plus terms of address inside their quotes ("darling", "sir");
+- romantic cues with no second character near them ("your heart does something") are a
+  character's inner state, credited to that character's central partner;
+- pet names both ways: two who call each other by aliases the narration never uses ("Tom" for
+  the man the narration calls "the Inspector", "Ash" for Maggie) are intimates;
+- the central pair, when romance is at least as cued as any other bond, is romantic: the
+  central pair of a fan fiction is usually its ship;
 - AO3 relationship tags in the metadata ("A/B" romantic, "A & B" friendship), which are
   the author's own statement and outweigh everything else.
 The score is the pair's evidence over the strongest pair's, so the central pair comes first.
@@ -19,7 +25,7 @@ from collections import Counter, defaultdict
 from itertools import combinations
 
 from ficlens.document import Document, Relationship
-from ficlens.names import fold, word_set
+from ficlens.names import TITLES, fold, word_set
 from ficlens.pipeline import Config, stage
 
 WORD = re.compile(r"[a-z]+")
@@ -28,7 +34,9 @@ CUES: dict[str, frozenset[str]] = {
         """love loved loves loving lover lovers kiss kissed kisses kissing heart darling
         sweetheart honey beloved husband wife boyfriend girlfriend fiance fiancee married
         marry wedding embrace embraced caress caressed desire romance romantic passion
-        lips bed date jealous adore adored"""
+        lips bed date jealous adore adored blush blushed blushes blushing court courted
+        courting courtship flirt flirted flirting crush cuddle cuddled swoon smitten
+        butterflies dating"""
     ),
     "family": word_set(
         """mother father mom dad mum mama papa sister brother son daughter aunt uncle niece
@@ -72,9 +80,11 @@ def count_cues(
     local: list[tuple[int, str]],
     people: set[str],
     cues: dict[tuple[str, str], Counter[str]],
+    solo: Counter[str] | None = None,
 ) -> None:
     """Credit each cue word to the pairs of characters mentioned close to it (names, pronouns,
-    speakers), so "tell her I love her" said to a colleague does not make him a lover."""
+    speakers), so "tell her I love her" said to a colleague does not make him a lover. A
+    romantic cue near one character only is counted in `solo` for that character."""
     offsets = [o for o, _ in local]
     for m in WORD.finditer(text.lower(), ps, pe):
         w = m.group()
@@ -84,6 +94,8 @@ def count_cues(
         lo = bisect_left(offsets, m.start() - CUE_WINDOW)
         hi = bisect_right(offsets, m.end() + CUE_WINDOW)
         near = sorted({cid for _, cid in local[lo:hi] if cid in people})
+        if len(near) == 1 and solo is not None and "romantic" in kinds:
+            solo[near[0]] += 1
         for pair in combinations(near, 2):
             for k in kinds:
                 cues[pair][k] += 1
@@ -128,6 +140,7 @@ def build_relationships(doc: Document) -> list[Relationship]:
     cooc: Counter[tuple[str, str]] = Counter()
     talk: Counter[tuple[str, str]] = Counter()
     cues: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    solo: Counter[str] = Counter()
     text = doc.text
     mi = qi = 0
     for ps, pe in paragraph_bounds(doc):
@@ -148,13 +161,14 @@ def build_relationships(doc: Document) -> list[Relationship]:
                         present[a] += 1
                         local.append((q.start, a))
             qi += 1
+        local.sort()
         if len(present) < 2:
+            count_cues(text, ps, pe, local, set(present), cues, solo)
             continue
         people = sorted(cid for cid, _ in present.most_common(MAX_PER_PARAGRAPH))
         for pair in combinations(people, 2):
             cooc[pair] += 1
-        local.sort()
-        count_cues(text, ps, pe, local, set(people), cues)
+        count_cues(text, ps, pe, local, set(people), cues, solo)
     declared = {tuple(sorted((a, b))): kind for a, b, kind in metadata_pairs(doc)}
     raw: dict[tuple[str, str], float] = {}
     for pair in set(cooc) | set(talk) | set(declared):
@@ -162,6 +176,10 @@ def build_relationships(doc: Document) -> list[Relationship]:
     top = max(raw.values(), default=0.0)
     if top <= 0:
         return []
+    credit_solo_romance(solo, raw, cues)
+    for pair in pet_names(doc):
+        if pair in raw:
+            cues[pair]["romantic"] += 2
     rels = []
     for pair, value in sorted(raw.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_PAIRS]:
         if value < 2 and pair not in declared:
@@ -182,7 +200,53 @@ def build_relationships(doc: Document) -> list[Relationship]:
                 },
             )
         )
-    return settle_romance(rels, cues, declared)
+    rels = settle_romance(rels, cues, declared)
+    central = rels[0] if rels else None
+    if central is not None and central.kind == "unknown":
+        votes = cues[(central.a, central.b)]
+        if votes["romantic"] and votes["romantic"] >= max(votes.values()):
+            central.kind = "romantic"  # fan fiction's central pair is its ship: one cue suffices
+    return rels
+
+
+def credit_solo_romance(
+    solo: Counter[str], raw: dict[tuple[str, str], float], cues: dict[tuple[str, str], Counter[str]]
+) -> None:
+    """A character's own romantic inner state ("her heart raced") concerns her central partner:
+    the pair with the most evidence that includes her."""
+    for cid, n in solo.items():
+        pairs = [p for p in raw if cid in p]
+        if pairs:
+            cues[max(pairs, key=lambda p: (raw[p], p))]["romantic"] += n
+
+
+def pet_names(doc: Document) -> list[tuple[str, str]]:
+    """Sorted id pairs where each names the other inside quotes by an alias that the narration
+    never uses and that carries no title ("You'll catch your death, Tom." / "Ash."): private
+    names both ways mark intimates. One way only is common between friends ("Ratty")."""
+    quotes = sorted((q.start, q.end, q.speaker) for q in doc.quotes if q.speaker)
+    starts = [q[0] for q in quotes]
+    out: set[tuple[str, str, str]] = set()
+    for c in doc.characters:
+        names = [m for m in c.mentions if m.kind == "name"]
+        narrated: set[str] = set()
+        quoted: list[tuple[str, str]] = []
+        for m in names:
+            alias = doc.text[m.start : m.end]
+            i = bisect_right(starts, m.start) - 1
+            if i >= 0 and m.end <= quotes[i][1]:
+                quoted.append((alias, quotes[i][2] or ""))
+            else:
+                narrated.add(alias)
+        if not narrated:
+            continue
+        for alias, speaker in quoted:
+            first = alias.split()[0].rstrip(".").lower()
+            if alias in narrated or first in TITLES or not speaker or speaker == c.id:
+                continue
+            out.add((speaker, c.id, alias))
+    directed = {(s, a) for s, a, _ in out}
+    return [(s, a) for s, a in directed if s < a and (a, s) in directed]
 
 
 def choose_kind(votes: dict[str, float], exclude: str | None = None) -> str:

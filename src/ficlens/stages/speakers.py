@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ficlens.attribution.lexicon import (
@@ -49,6 +50,8 @@ def words(text: str) -> frozenset[str]:
 SENTENCE_END = words(". ! ? ; ... !! ?! !? ?? \u2026 :")
 ABBREVIATIONS = words("mr mrs ms dr st col capt prof rev sr jr lt gen sgt")
 SUBJECTS = words("he she they i we")
+SUBJECTS_OR_YOU = SUBJECTS | {"you"}
+"""With "you": a second-person story's protagonist ("..., you say"), only when there is one."""
 OBJECT_PREPS = words("to at with for of about from by on toward towards upon into")
 ADDRESS_VERBS = words(
     "told tells asked asks answered answers assured warned reminded begged urged ordered "
@@ -66,6 +69,7 @@ ECHO_WORDS = words(
     "haunted rang ringing"
 )
 """Narration that marks a quotation as words recalled, not said now."""
+WRITTEN_NOUNS = words("note notes letter letters card message postcard telegram")
 WRITER_WINDOW = 1500
 """How far back (characters) a note's writer is looked for."""
 PAST_IRREGULAR = words(
@@ -138,6 +142,8 @@ class Turn:
     vocatives: list[str] = field(default_factory=list)
     continues: bool = False
     spoken: bool = True
+    lead: str | None = None
+    """The subject of the last sentence of the narration paragraph just before."""
 
     @property
     def anchor(self) -> bool:
@@ -154,6 +160,8 @@ class Context:
     pronouns: dict[int, str]
     gender: dict[str, str]
     narrator: str | None
+    you: str | None
+    """The character "you" is in narration (a second-person story's focal character)."""
     quote_starts: list[int]
     quote_ends: list[int]
     name_at: dict[int, tuple[int, str, str]] = field(default_factory=dict)
@@ -232,10 +240,17 @@ def ref_at(ctx: Context, toks: list[tuple[int, int, str]], k: int) -> tuple[Ref 
     if hit is not None:
         return Ref(hit[1], hit[2], tok[0]), hit[0]
     word = tok[2]
+    if word == "you" and ctx.you:
+        return Ref(ctx.you, "pronoun", tok[0]), tok[1]
     if word in SUBJECTS:
         return Ref(resolve_pronoun(ctx, word, tok[0]), "pronoun", tok[0]), tok[1]
     if word in DETERMINERS:
         for j in range(k + 1, min(len(toks), k + 4)):
+            hit = ctx.name_at.get(toks[j][0])
+            if hit is not None:  # "the Duchess", "his cousin Bertie": a known name
+                return Ref(hit[1], hit[2], toks[j][0]), hit[0]
+            if word == "the" and j == k + 1 and toks[j][2] == "other":
+                return Ref(the_other(ctx), "nominal", tok[0]), toks[j][1]
             gender = GENDERED_NOUNS.get(toks[j][2])
             if gender:
                 pron = "he" if gender == "M" else "she"
@@ -245,12 +260,22 @@ def ref_at(ctx: Context, toks: list[tuple[int, int, str]], k: int) -> tuple[Ref 
     return None, tok[1]
 
 
+def the_other(ctx: Context) -> str | None:
+    """ "said the other": the one taking part in the conversation who did not just speak."""
+    last = ctx.turns[-1].speaker if ctx.turns else None
+    for t in reversed(ctx.turns[-6:]):
+        for cid in (t.speaker, t.first, *t.vocatives):
+            if cid and cid != last and cid not in ctx.exclude:
+                return cid
+    return next((c for c in recent_names(ctx, ctx.para_start) if c != last and c not in ctx.exclude), None)
+
+
 def resolve_pronoun(ctx: Context, word: str, offset: int) -> str | None:
     """Who "he"/"she" in narration is, read the way dialogue is read.
 
     "I" is the narrator. With a verb of going on ("he continued") it is the last speaker of
     that gender. Otherwise, a character of that gender named earlier in the same paragraph
-    (the sentence subject first), else the nearest earlier narration name, else coref's
+    (the nearest sentence subject first), else the nearest earlier narration name, else coref's
     answer or the last speaker. Names said to someone in the quotation itself (vocatives)
     are never its speaker. (Measured on PDNC, this nearest-name reading beats preferring the
     conversation's other speaker, the focal character or sentence subjects further back.)
@@ -289,13 +314,63 @@ def resolve_pronoun(ctx: Context, word: str, offset: int) -> str | None:
             continue
         if in_paragraph:
             break
-        return cid
+        return present(ctx, want, subject_chain(ctx, word, s, _e, offset, fits) or cid, fits)
     if in_paragraph:
         subjects = [cid for s, cid in in_paragraph if sentence_initial(ctx.doc.text, s, ctx.para_start)]
-        return subjects[-1] if subjects else in_paragraph[0][1]
+        return subjects[0] if subjects else in_paragraph[0][1]
+    party = present(ctx, want, None, fits)
+    if party is not None:
+        return party
     if offset in ctx.pronouns and fits(ctx.pronouns[offset]):
         return ctx.pronouns[offset]
     return unknown or next((cid for cid in recent if fits(cid)), None)
+
+
+def subject_chain(
+    ctx: Context, word: str, named_at: int, named_end: int, offset: int, fits: Callable[[str | None], bool]
+) -> str | None:
+    """ "Marmee sat down. Then she took Jo's hand. / "..." she said": when the same pronoun
+    opened a sentence of the narration after the nearest name, it carries the subject on;
+    coref's reading of that pronoun wins over the nearest name (here the possessive)."""
+    text = ctx.doc.text
+    after = text[named_end : named_end + 2]
+    if after not in ("'s", "\u2019s"):
+        return None
+    head = text[max(0, named_at - 200) : named_at]
+    stop = max(head.rfind(". "), head.rfind("! "), head.rfind("? "), head.rfind("\n"))
+    toks = tokens(text, max(0, named_at - 200) + stop + 1, offset)
+    for i in range(len(toks) - 1, -1, -1):
+        s, _e, w = toks[i]
+        if w != word or ctx.in_quote(s):
+            continue
+        prev = toks[i - 1][2] if i else "."
+        if prev in SENTENCE_END or prev in ("then", "and", "but", "so"):
+            cid = ctx.pronouns.get(s)
+            return cid if fits(cid) else None
+    return None
+
+
+def present(ctx: Context, want: str, named: str | None, fits: Callable[[str | None], bool]) -> str | None:
+    """A pronoun tag in a conversation means someone taking part in it, not the one being
+    answered. `named` is the nearest name of that gender in the narration: kept if they have
+    spoken or been addressed in the last turns, unless they spoke the turn before (then the
+    pronoun is the other participant of that gender); else the most recent participant of
+    that gender (the far end of a phone call is never in the narration). Measured on PDNC
+    with the gold cast: 0.710 -> 0.717 speaker accuracy, mostly on 3+ person scenes."""
+    seen: list[str] = []
+    for t in reversed(ctx.turns[-8:]):
+        for cid in (t.speaker, t.first, *t.vocatives):
+            if cid and cid not in seen:
+                seen.append(cid)
+    prev = ctx.turns[-1].speaker if ctx.turns else None
+    same = [c for c in seen if fits(c) and ctx.gender.get(c) == want]
+    if len(same) >= 2 and prev in same:
+        same.remove(prev)
+    if named == prev and same and named not in same:
+        return same[0]
+    if named is not None and named in seen:
+        return named
+    return same[0] if same else named
 
 
 def sentence_initial(text: str, offset: int, floor: int) -> bool:
@@ -334,7 +409,7 @@ def structural_tag(ctx: Context, toks: list[tuple[int, int, str]]) -> tuple[int,
         for kk in (k, k + 1):  # "said dour Major Callendar"
             if kk < len(toks):
                 ref, _ = ref_at(ctx, toks, kk)
-                if ref is not None and (ref.kind != "pronoun" or toks[kk][2] in SUBJECTS):
+                if ref is not None and (ref.kind != "pronoun" or toks[kk][2] in SUBJECTS_OR_YOU):
                     return 0, ref
         return None
     ref, end = ref_at(ctx, toks, 0)
@@ -374,7 +449,7 @@ def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag
     after_end = toks[v][1]
     if k < len(toks):
         ref, after_end = ref_at(ctx, toks, k)
-        if ref is not None and (ref.kind != "pronoun" or toks[k][2] in SUBJECTS):
+        if ref is not None and (ref.kind != "pronoun" or toks[k][2] in SUBJECTS_OR_YOU):
             speaker = ref
     if speaker is None:
         for i in range(v - 1, -1, -1):
@@ -412,11 +487,13 @@ def inner_voice(ctx: Context, toks: list[tuple[int, int, str]]) -> Tag | None:
         return None
     for t in toks:
         if t[2] in ("his", "her", "my"):
-            cid = resolve_pronoun(ctx, {"his": "he", "her": "she", "my": "i"}[t[2]], t[0])
-            return Tag(Ref(cid, "pronoun", t[0]), None, "thought")
+            cid = ctx.pronouns.get(t[0]) if t[2] != "my" else None
+            if not cid or cid in ctx.exclude:
+                cid = resolve_pronoun(ctx, {"his": "he", "her": "she", "my": "i"}[t[2]], t[0])
+            return Tag(Ref(cid, "pronoun", t[0]), None, "thought", adjacent=True)
         hit = ctx.name_at.get(t[0])
         if hit is not None:
-            return Tag(Ref(hit[1], hit[2], t[0]), None, "thought")
+            return Tag(Ref(hit[1], hit[2], t[0]), None, "thought", adjacent=True)
     return None
 
 
@@ -468,13 +545,26 @@ def reading_lead(toks: list[tuple[int, int, str]]) -> bool:
     return subject in ("it", "which", "this", "that") or written_context(toks[:k])
 
 
+def reading_aside(toks: list[tuple[int, int, str]]) -> bool:
+    """ "Jo read the note standing in the snow." before a paragraph that is nothing but a
+    quotation: the quotation is the note's text."""
+    words_ = {t[2] for t in toks}
+    return bool(words_ & {"read", "reads", "reading"}) and written_context([t for t in toks if t[2] not in ("read", "reads", "reading")])
+
+
 def find_writer(ctx: Context, offset: int) -> Ref | None:
     """Who wrote the note read at `offset`: the subject of the last verb of writing in the
     narration before it ("Tobin scribbled a note and left")."""
     text = ctx.doc.text
     toks = tokens(text, max(0, offset - WRITER_WINDOW), offset)
     for v in range(len(toks) - 1, -1, -1):
-        if toks[v][2] not in WRITER_VERBS or ctx.in_quote(toks[v][0]):
+        if ctx.in_quote(toks[v][0]):
+            continue
+        if toks[v][2] in WRITTEN_NOUNS and v > 0 and toks[v - 1][2].endswith(("'s", "\u2019s")):
+            hit = ctx.name_at.get(toks[v - 1][0])  # "Laurie's notes"
+            if hit is not None:
+                return Ref(hit[1], hit[2], toks[v - 1][0])
+        if toks[v][2] not in WRITER_VERBS:
             continue
         for i in range(v - 1, max(-1, v - MAX_CLAUSE_TOKENS), -1):
             if is_sentence_end(toks, i):
@@ -523,6 +613,7 @@ def attribute(
         pronouns,
         {c.id: c.gender for c in doc.characters},
         doc.narration.narrator,
+        doc.narration.focal_character if doc.narration.pov == "second" else None,
         [q.start for q in doc.quotes],
         [q.end for q in doc.quotes],
     )
@@ -574,6 +665,43 @@ def introduces(text: str, q: Quote, piece: tuple[int, int]) -> bool:
     return bool(body) and body[-1] in ".!?" and narration[-1:] in (",", ":")
 
 
+def lead_beat(ctx: Context, toks: list[tuple[int, int, str]]) -> Tag | None:
+    """A sentence that leads into the quotation with ';' or ':' and no verb of saying ("Mara
+    shook her head: "..."" / "he frowned; "...""): its subject speaks."""
+    k = 0
+    while k < len(toks) and toks[k][2] in ("then", "but", "and", "so", "finally", ","):
+        k += 1
+    if k >= len(toks):
+        return None
+    ref, _ = ref_at(ctx, toks, k)
+    if ref is None or not ref.cid:
+        return None
+    return Tag(ref)
+
+
+def tagged_after(ctx: Context, text: str, piece: tuple[int, int]) -> bool:
+    """Whether a quotation is tagged by the narration right after it ("..." he asked): then
+    the narration before it ("..." He said calmly, "...") tags the quotation before."""
+    toks = clause_after(text, piece[0], piece[1])
+    if not toks:
+        return False
+    if toks[0][2] in TAG_VERB_FORMS:
+        return True
+    ref, end = ref_at(ctx, toks, 0)
+    if ref is None:
+        return False
+    k = skip_adverbs(toks, next((j for j, t in enumerate(toks) if t[0] >= end), len(toks)))
+    return k < len(toks) and toks[k][2] in TAG_VERB_FORMS
+
+
+def resumes(text: str, before: Quote, piece: tuple[int, int]) -> bool:
+    """ "You care," said a voice, "and you always have.": the second half of one utterance,
+    broken by its tag (the first half ends with a comma, and so does the tag)."""
+    body = text[before.start : before.end].rstrip()
+    narration = text[piece[0] : piece[1]].rstrip()
+    return body[-1:] in (",", "\u2014", "-") and narration[-1:] == ","
+
+
 def introduces_next(text: str, tail: tuple[int, int]) -> bool:
     """A paragraph of narration that leads into the next one's speech ("Edmund began--")."""
     end = text[max(tail[0], tail[1] - 12) : tail[1]].rstrip()
@@ -609,19 +737,27 @@ def read_paragraph(
         ctx.exclude = set(voc)
         piece = pieces[i + 1]
         right = clause_after(text, q.end + 1, piece[1])
-        if i + 1 < len(qs) and introduces(text, q, piece):
+        if i + 1 < len(qs) and introduces(text, q, piece) and not tagged_after(ctx, text, pieces[i + 2]):
             right = []
         left = clause_before(text, pieces[i][0], max(pieces[i][0], q.start - 1))
         reading = reading_lead(left or last_sentence(text, pieces[i][0], max(pieces[i][0], q.start - 1)))
         if i == 0 and not left and prev_tail is not None:
             if introduces_next(text, prev_tail):
                 left = clause_before(text, prev_tail[0], prev_tail[1])
-            reading = reading or reading_lead(last_sentence(text, *prev_tail))
+            lead = last_sentence(text, *prev_tail)
+            reading = reading or reading_lead(lead)
+            if not reading and len(qs) == 1 and q.start - 1 <= ps and q.end + 1 >= pe:
+                reading = reading_aside(lead)
         ctx.quote_end = text[q.start : q.end].rstrip()[-1:]
         tag = inner_voice(ctx, left) or inner_voice(ctx, right) or find_tag(ctx, right, after=True)
         if tag is None and left:
             tag = find_tag(ctx, left, after=False)
-        colon = text[max(ps, q.start - 4) : q.start - 1].rstrip()[-1:] == ":"
+        if tag is None and right and right[0][2] in ("it", "which") and reading_lead(right):
+            tag = Tag(None, None, "written", adjacent=True)  # "..." It read.
+        lead = text[max(ps, q.start - 4) : q.start - 1].rstrip()[-1:]
+        colon = lead == ":"
+        if tag is None and left and lead in (":", ";"):
+            tag = lead_beat(ctx, left)
         if reading or (left and colon and written_context(left)):
             tag = tag or Tag(None, None, None)
             tag.speech = tag.speech or "written"
@@ -636,6 +772,8 @@ def read_paragraph(
         key = normalised(text[q.start : q.end])
         if key:
             ctx.said.setdefault(key, q)
+        if tag is None and i and tags[i - 1] is not None and resumes(text, qs[i - 1], pieces[i]):
+            tag = tags[i - 1]
         tags.append(tag)
     ctx.exclude = set()
     ctx.verb = ""
@@ -663,6 +801,9 @@ def read_paragraph(
         turn.speaker = spoken[-1].speaker
         turn.first = spoken[0].speaker
     turn.continues = bool(qs[0].extra.get("continues"))
+    if prev_tail is not None and not turns:
+        lead = lead_beat(ctx, last_sentence(text, *prev_tail))
+        turn.lead = lead.speaker.cid if lead is not None and lead.speaker is not None else None
     turn.spoken = bool(spoken)
     return turn
 
@@ -704,7 +845,14 @@ def fill_turns(ctx: Context, conv: list[Turn]) -> None:
             other = next(
                 (u.speaker for u in reversed(live[:k]) if u.speaker and u.speaker != prev.speaker), None
             )
-            choice = (other, 0.4) if other else (nearest_other(ctx, t, prev.speaker), 0.3)
+            if other:
+                choice = (other, 0.4)
+            elif ctx.narrator and ctx.narrator != prev.speaker:
+                choice = (ctx.narrator, 0.56)  # first person: the narrator answers
+            else:
+                choice = (nearest_other(ctx, t, prev.speaker), 0.3)
+        elif t.lead and k == 0 and t.lead == ctx.narrator:
+            choice = (t.lead, 0.56)  # "I kneel by his chair." / "A knife?": the narrator asks
         else:
             choice = (nearest_other(ctx, t, None), 0.3)
         if ctx.ranker is not None or ctx.collect is not None:
