@@ -1,5 +1,5 @@
 """`ficlens query`: DuckDB views over the batch tables, output formats, and the three example
-queries of docs/batch.md, checked on hand-made tables with known answers and against a
+queries of the README, checked on hand-made tables with known answers and against a
 plain-Python computation on a real batch dataset."""
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from ficlens.batch.store import Store
 from ficlens.writers.parquet import to_arrow
 from test_batch import read_table, run_cli, shared_dataset
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "batch.md"
+DOCS = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def examples() -> dict[str, str]:
-    """The SQL blocks of docs/batch.md, keyed by the bold title before each."""
+    """The SQL blocks of the README, keyed by the bold title before each."""
     text = DOCS.read_text(encoding="utf-8")
     found = re.findall(r"\*\*([^*]+)\*\*[^`]*?```sql\n(.*?)```", text, flags=re.S)
     return {title.strip(): sql for title, sql in found}
