@@ -40,8 +40,10 @@ FLOORS: dict[str, float] = {
 # already good; 0.7 is the bar for the rest (those are strict xfails below).
 SPEAKER_BAR = 0.7
 SPEAKER_FLOORS: dict[str, float] = {
-    "h1_last_orders": 0.68,
-    "h5_the_blue_cup": 0.69,
+    "h1_last_orders": 0.90,
+    "h2_long_night": 0.71,
+    "h4_thin_ice": 0.85,
+    "h5_the_blue_cup": 0.86,
 }
 # "story/metric" -> the weakness that keeps ficlens below the floor today.
 WEAK: dict[str, str] = {
@@ -128,7 +130,7 @@ def mapped(name: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, str | N
         for n, r in [
             ("h1_last_orders", None),
             ("h2_long_night", None),
-            ("h3_toad_records", "'the Mole' is not a character, so the focal character is the Rat"),
+            ("h3_toad_records", None),
             ("h4_thin_ice", None),
             ("h5_the_blue_cup", None),
         ]
@@ -282,7 +284,7 @@ def test_single_quote_speakers() -> None:
     cmap = scorer().map_characters(gold, result)
     speaker = {q["text"]: cmap.get(q["speaker"]) for q in result["quotes"]}
     correct = sum(speaker.get(t) == s for t, s in SINGLE_QUOTES)
-    assert correct / len(SINGLE_QUOTES) >= SPEAKER_BAR
+    assert correct / len(SINGLE_QUOTES) >= 0.9  # measured 0.96 (26/27) on 2026-11-23
 
 
 # Multi-paragraph speech: Marmee's story opens two paragraphs without closing them.

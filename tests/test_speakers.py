@@ -330,3 +330,10 @@ def test_first_person_narrator_answers_untagged_turns() -> None:
         '"Again."\n'
     )
     assert speakers(text, narrator="mara") == ["ada", "mara", "ada", "mara"]
+
+
+def test_narration_between_two_tagged_quotes_tags_the_first() -> None:
+    text = 'Mara dialled and waited. "Tobin?" She said softly, "Is that really you?" Wes asked.\n'
+    assert [r[1] for r in hobby(text)] == ["mara", "wes"]
+    text = '"Is it far?" Ada asked, "It looks far."\n'
+    assert [r[1] for r in hobby(text)] == ["ada", "ada"]

@@ -110,7 +110,10 @@ NEUTRAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themself", "th
 FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
 SECOND_PERSON = frozenset({"you", "your", "yours", "yourself"})
 
-READER_INSERT = re.compile(r"[(\[{]?\b[Yy]/[Nn]\b[)\]}]?")
+# "Y/N" (your name), "Y/L/N" (your last name), with the title a character addresses it by.
+READER_INSERT = re.compile(
+    r"(?:\b(?:Miss|Mrs\.?|Mr\.?|Ms\.?|Mx\.?)\s+)?[(\[{]?\b[Yy]/(?:[Ll]/)?[Nn]\b[)\]}]?"
+)
 _QUOTE_CHARS = '"\u201c\u201d'
 
 

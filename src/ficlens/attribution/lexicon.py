@@ -18,7 +18,7 @@ sniffle huff rasp croak choke manage finish conclude cut return rejoin venture p
 pursue resume proceed mouth call greet tell order command instruct announce cheer reason
 complain lament muse prompt press prod concede counter acknowledge affirm confirm deny
 mock taunt scold chide rebuke snipe spit yelp howl intone recite read write type text
-think
+think speak
 """
 
 _IRREGULAR = {
@@ -32,6 +32,7 @@ _IRREGULAR = {
     "write": ("wrote", "writes", "writing", "written"),
     "read": ("reads", "reading"),
     "think": ("thought", "thinks", "thinking"),
+    "speak": ("spoke", "speaks", "speaking", "spoken"),
     "snap": ("snapped", "snaps", "snapping"),
     "sob": ("sobbed", "sobs", "sobbing"),
     "prod": ("prodded", "prods", "prodding"),
@@ -98,5 +99,5 @@ TAG_VERBS: frozenset[str] = frozenset(
     f
     for f in SPEECH_VERBS
     if not f.endswith("ing") and (f not in SPEECH_LEMMAS or f in ("cut", "read", "say"))
-) - _NOUN_LIKE - {"written", "begun", "sung"}
+) - _NOUN_LIKE - {"written", "begun", "sung", "spoken"}
 """Verb forms that make a speech tag: past tense and third person ("said", "asks")."""

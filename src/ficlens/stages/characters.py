@@ -481,7 +481,15 @@ def accept(form: Form, lower_vocab: Counter[str], tagged: bool = True) -> bool:
     if nonperson > person:
         return False
     if form.bare_title:
-        return True  # kept only if it joins a character with this title (Clusterer.place_title)
+        return True
+    if (
+        form.count == 1
+        and form.vocative == 1
+        and len(form.parts) == 1
+        and form.parts[0].endswith("ed")
+        and not is_known_first_name(form.parts[0])
+    ):
+        return False  # '"Twisted, I think."': a participle opening a quote, not a vocative  # kept only if it joins a character with this title (Clusterer.place_title)
     if (
         len(form.parts) >= 2
         and not form.title

@@ -62,8 +62,9 @@ def focal_scores(doc: Document, result: CorefResult) -> Counter[str]:
         scores[cid] += 1
         end = ends.get(start, start)
         words = [w.lower() for w in WORD.findall(text, end, end + 40)[:3]]
+        able = bool(words) and words[0] == "could"  # "he could make out", "she could feel it"
         while words and (words[0] in HEDGES or words[0].endswith("ly")):
             words.pop(0)
-        if words and words[0] in PERCEPTION_VERBS:
+        if able or (words and words[0] in PERCEPTION_VERBS):
             scores[cid] += PERCEPTION_WEIGHT
     return scores

@@ -224,7 +224,7 @@ def pet_names(doc: Document) -> list[tuple[str, str]]:
     """Sorted id pairs where each names the other inside quotes by an alias that the narration
     never uses and that carries no title ("You'll catch your death, Tom." / "Ash."): private
     names both ways mark intimates. One way only is common between friends ("Ratty")."""
-    quotes = sorted((q.start, q.end, q.speaker) for q in doc.quotes if q.speaker)
+    quotes = sorted((q.start, q.end, q.speaker or "") for q in doc.quotes)
     starts = [q[0] for q in quotes]
     out: set[tuple[str, str, str]] = set()
     for c in doc.characters:
@@ -235,7 +235,7 @@ def pet_names(doc: Document) -> list[tuple[str, str]]:
             alias = doc.text[m.start : m.end]
             i = bisect_right(starts, m.start) - 1
             if i >= 0 and m.end <= quotes[i][1]:
-                quoted.append((alias, quotes[i][2] or ""))
+                quoted.append((alias, quotes[i][2]))
             else:
                 narrated.add(alias)
         if not narrated:
