@@ -495,6 +495,7 @@ def accept(form: Form, lower_vocab: Counter[str], tagged: bool = True) -> bool:
         and not form.title
         and person > 0
         and first_name_gender(form.parts[0])[1] >= 0.6
+        and not lower_vocab.get(form.parts[-1].lower(), 0)
     ):
         return True  # "Margaret Ashby had run the Lamb": a known first name and a surname
     if form.title and form.determined * 2 > form.count:
@@ -553,6 +554,16 @@ def kin_names(part: str, firsts: set[str]) -> bool:
         if fx in fam or key in name_family(x) or (fam & name_family(x) and fx[:2] == key[:2]):
             return True
     return False
+
+
+def ranks(form: Form) -> set[str]:
+    """The genderless titles of a form ("Mr. Superintendent Bell" -> {"superintendent"})."""
+    words = form.text.split()[: -len(form.parts)] if form.title else []
+    return {title_key(w) for w in words if TITLES.get(title_key(w)) == "U"}
+
+
+def shared_rank(f: Form, g: Form) -> bool:
+    return f.parts == g.parts and bool(ranks(f) & ranks(g))
 
 
 def initials(form: Form) -> str | None:
@@ -678,12 +689,15 @@ class Clusterer:
             fits = [c for c in family if compatible(gender, c.gender())]
             c = None
             tk = title_key(f.title or "")
+            same_rank = [c for c in fits if any(shared_rank(f, g) for g in c.forms)]
             if tk in MARRIED or tk in UNMARRIED:
                 # a "Mrs." is never the one the story calls "Miss", and the other way round
                 clash = UNMARRIED if tk in MARRIED else MARRIED
                 fits = [c for c in fits if not any(title_key(g.title or "") in clash for g in c.forms)]
             married = [c for c in fits if any(title_key(g.title or "") in MARRIED for g in c.forms)]
-            if tk in KIN_TITLES:
+            if len(same_rank) == 1:
+                c = same_rank[0]  # "Mr. Superintendent Bell" is "Superintendent Bell"
+            elif tk in KIN_TITLES:
                 c = None
             elif len(family) == 1:
                 c = pick(fits, gender)
@@ -965,7 +979,9 @@ def drop_nested(mentions: list[tuple[int, int, str]]) -> list[tuple[int, int, st
 def best_name(c: Cluster) -> str:
     if c.cast_name:
         return c.cast_name
-    named = [f for f in c.forms if not f.descriptive and initials(f) is None] or c.forms
+    named = [
+        f for f in c.forms if not f.descriptive and not f.bare_title and initials(f) is None
+    ] or c.forms
     return max(named, key=lambda f: (len(f.parts), f.title is None, f.count, len(f.text))).text
 
 
