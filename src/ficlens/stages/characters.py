@@ -695,7 +695,9 @@ class Clusterer:
                 clash = UNMARRIED if tk in MARRIED else MARRIED
                 fits = [c for c in fits if not any(title_key(g.title or "") in clash for g in c.forms)]
             married = [c for c in fits if any(title_key(g.title or "") in MARRIED for g in c.forms)]
-            if len(same_rank) == 1:
+            if same_rank and tk in MARRIED:
+                c = None  # "Mrs. Superintendent Bell" is the superintendent's wife
+            elif len(same_rank) == 1:
                 c = same_rank[0]  # "Mr. Superintendent Bell" is "Superintendent Bell"
             elif tk in KIN_TITLES:
                 c = None
