@@ -15,39 +15,23 @@ System characters are mapped to gold ones by alias votes, as `../shared/tools/sc
 from __future__ import annotations
 
 import time
-import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
 from ficlens.document import Document, Source
+from ficlens.evaluation.metrics import map_characters, norm_name
 from ficlens.pipeline import Config, Pipeline
 
 CHARACTER_STAGES = ("structure", "quotes", "tokens", "narration", "characters", "narrator")
 COREF_STAGES = (*CHARACTER_STAGES, "coref")
 
 
-def norm(s: str) -> str:
-    s = unicodedata.normalize("NFKC", s or "").replace("\u2019", "'").replace("\u2018", "'")
-    return " ".join(s.split()).lower()
-
-
 def map_to_gold(
     gold: dict[str, set[str]], system: list[tuple[str, list[str]]]
 ) -> dict[str, str | None]:
     """System character id -> gold id by alias votes (the name counts double)."""
-    by_alias: dict[str, set[str]] = defaultdict(set)
-    for gid, aliases in gold.items():
-        for a in aliases:
-            by_alias[norm(a)].add(gid)
-    out: dict[str, str | None] = {}
-    for cid, names in system:
-        votes: Counter[str] = Counter()
-        for i, a in enumerate(names):
-            for gid in by_alias.get(norm(a), ()):
-                votes[gid] += 2 if i == 0 else 1
-        out[cid] = votes.most_common(1)[0][0] if votes else None
-    return out
+    return map_characters(gold, system)
 
 
 def alias_pair_f1(gold: dict[str, set[str]], system: list[tuple[str, list[str]]]) -> float:
@@ -55,12 +39,12 @@ def alias_pair_f1(gold: dict[str, set[str]], system: list[tuple[str, list[str]]]
     g_of: dict[str, str] = {}
     for gid, aliases in gold.items():
         for a in aliases:
-            g_of.setdefault(norm(a), gid)
+            g_of.setdefault(norm_name(a), gid)
     s_of: dict[str, str] = {}
     for cid, names in system:
         for a in names:
-            if norm(a) in g_of:
-                s_of.setdefault(norm(a), cid)
+            if norm_name(a) in g_of:
+                s_of.setdefault(norm_name(a), cid)
     keys = sorted(s_of)
     tp = fp = fn = 0
     for i in range(len(keys)):

@@ -17,12 +17,12 @@ import os
 import pickle
 import time
 from bisect import bisect_left
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ficlens.document import Document, Source
+from ficlens.evaluation import metrics
 
 csv.field_size_limit(10**8)
 
@@ -152,18 +152,9 @@ def _norm(s: str) -> str:
 
 def map_characters(novel: Novel, doc: Document) -> dict[str, str | None]:
     """System character id -> gold main name, by shared aliases (name votes twice)."""
-    gold_alias: dict[str, set[str]] = {}
-    for name, aliases, _ in novel.cast:
-        for a in {name, *aliases}:
-            gold_alias.setdefault(_norm(a), set()).add(name)
-    mapping: dict[str, str | None] = {}
-    for c in doc.characters:
-        votes: Counter[str] = Counter()
-        for i, a in enumerate([c.name, *c.aliases]):
-            for gid in gold_alias.get(_norm(a), ()):
-                votes[gid] += 2 if i == 0 else 1
-        mapping[c.id] = votes.most_common(1)[0][0] if votes else None
-    return mapping
+    gold = {name: {_norm(a) for a in {name, *aliases}} for name, aliases, _ in novel.cast}
+    system = [(c.id, [_norm(a) for a in [c.name, *c.aliases]]) for c in doc.characters]
+    return metrics.map_characters(gold, system)
 
 
 def _prf(tp: int, n_sys: int, n_gold: int) -> dict[str, float]:
