@@ -1,7 +1,7 @@
 """Paragraphs and sentences of the story: units several stages and the report share.
 
-Plain-text fan fiction puts one paragraph per line; hard-wrapped texts put blank lines
-between blocks of lines. Sentences come from the tokens layer, cut finer where spaCy's
+Plain-text fan fiction puts one paragraph per line; hard-wrapped (Gutenberg-style) texts
+wrap lines at ~70 characters and put blank lines between paragraphs. Sentences come from the tokens layer, cut finer where spaCy's
 sentence starts miss an obvious boundary.
 """
 
@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from ficlens.document import Document
 
 PARAGRAPH = re.compile(r"[^\n]+")
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
 END_PUNCT = {".", "!", "?", "...", "\u2026", "?!", "!?", "!!", "??"}
 CLOSING = {'"', "\u201d", "'", "\u2019", ")"}
 
@@ -92,3 +93,53 @@ def sentence_bounds(doc: Document, sents: list[tuple[int, int]]) -> tuple[list[i
         starts.append(toks.start[a])
         ends.append(toks.end[b - 1])
     return starts, ends
+
+
+def is_hard_wrapped(text: str) -> bool:
+    """True when most lines are wrapped at a fixed width (blank lines then separate paragraphs)."""
+    sample = text[: 200_000]
+    lines = [ln for ln in sample.split("\n") if ln.strip()]
+    if len(lines) < 20:
+        return False
+    lengths = sorted(len(ln) for ln in lines)
+    p95 = lengths[int(len(lengths) * 0.95)]
+    wrapped = sum(1 for n in lengths if 50 <= n <= 90)
+    return p95 <= 90 and wrapped >= 0.5 * len(lines) and "\n\n" in sample
+
+
+def paragraph_spans(text: str, start: int, end: int, hard_wrapped: bool) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank paragraph in text[start:end], whitespace trimmed."""
+    out: list[tuple[int, int]] = []
+    if hard_wrapped:
+        pieces = []
+        pos = start
+        for m in BLANK_LINE.finditer(text, start, end):
+            pieces.append((pos, m.start()))
+            pos = m.end()
+        pieces.append((pos, end))
+    else:
+        pieces = []
+        pos = start
+        while pos < end:
+            nl = text.find("\n", pos, end)
+            if nl < 0:
+                nl = end
+            pieces.append((pos, nl))
+            pos = nl + 1
+    for s, e in pieces:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def story_paragraphs(doc_text: str, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """All paragraphs of the given story regions, in text order."""
+    wrapped = is_hard_wrapped(doc_text)
+    out: list[tuple[int, int]] = []
+    for s, e in regions:
+        out.extend(paragraph_spans(doc_text, s, e, wrapped))
+    return out

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 
 from ficlens.attribution.lexicon import ELISIONS, TAG_WORDS
-from ficlens.attribution.paragraphs import story_paragraphs
 from ficlens.document import Document, Quote
 from ficlens.pipeline import Config, stage
+from ficlens.textunits import story_paragraphs
 
 DOUBLE_MARKS = re.compile('["\u201c\u201d\u201e]')
 SINGLE_MARKS = re.compile("['\u2018\u2019\u201a]")

@@ -35,10 +35,10 @@ from ficlens.attribution.lexicon import (
 )
 from ficlens.attribution.lexicon import TAG_VERBS as TAG_VERB_FORMS
 from ficlens.attribution.mentions import MentionIndex, mention_index
-from ficlens.attribution.paragraphs import story_paragraphs
 from ficlens.attribution.ranker import Ranker, load_ranker
 from ficlens.document import Document, Quote
 from ficlens.pipeline import Config, stage
+from ficlens.textunits import story_paragraphs
 
 TOKEN = re.compile(r"[A-Za-z][A-Za-z'\u2019]*|[.!?;:]+|\u2014|--|,|\u2026")
 
