@@ -266,6 +266,24 @@ def is_title_like(line: str) -> bool:
     return not lexical or len(capitalised) >= 0.6 * len(lexical)
 
 
+DEDICATION = re.compile(
+    r"^(?i:(?:dedicated\s+)?to|for)\s+(?i:my\s+[a-z]+,?\s+)?[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,4}[.,!]?$"
+)
+"""A dedication line of the front matter: "To Edmund Clerihew Bentley", "For my beta, Kim"."""
+INITIALS = re.compile(r"^[\W_]*(?:[A-Z]\.\s*){2,4}$")
+"""A signature by initials ("G. K. C.")."""
+
+
+def dedication(line: str) -> bool:
+    return len(line.split()) <= 8 and DEDICATION.match(line.strip()) is not None
+
+
+def signs_off(line: str) -> bool:
+    """A line that signs a block: initials, or a short pen name."""
+    s = line.strip()
+    return INITIALS.match(s) is not None or (pen_name(s) is not None and len(s.split()) <= 3)
+
+
 def pen_name(line: str) -> str | None:
     """The name in a sign-off line such as `~PenName` or `- Pen Name`, or None."""
     s = line.strip()

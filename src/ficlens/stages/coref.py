@@ -43,7 +43,8 @@ def coref_stage(doc: Document, config: Config) -> None:
         share = len(c.mentions) / all_mentions
         if c.extra.get("role") != "major" and share >= 0.15:
             c.extra["role"] = "major"  # pronouns reveal a lead named only a few times
-    if doc.narration.narrator is None and doc.narration.extra.get("focal_method") == "names":
+    follows_someone = doc.narration.narrator is None or doc.narration.extra.get("frame_narrator")
+    if follows_someone and doc.narration.extra.get("focal_method") == "names":
         counts = focal_scores(doc, result)
         if counts:
             doc.narration.focal_character = counts.most_common(1)[0][0]

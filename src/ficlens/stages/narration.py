@@ -27,6 +27,13 @@ from ficlens.document import Document
 from ficlens.pipeline import Config, stage
 
 SAMPLE_CHARS = 40_000
+OPENING_CHARS = 4_000
+FRAME_NARRATOR = 3
+"""A narrator who says "I" this often in the opening of the story tells it in person, even
+when the rest follows someone else in the third person (a frame narrator: Daisy Miller's
+"I hardly know whether it was the analogies or the differences..."). An author's aside
+later in the book ("I will not adopt that ungenerous custom", Northanger Abbey) does not
+make a first-person story."""
 FIRST = frozenset({"i", "me", "my", "mine", "myself"})
 FIRST_PLURAL = frozenset({"we", "us", "our", "ours", "ourselves"})
 SECOND = frozenset({"you", "your", "yours", "yourself", "yourselves", "ya", "y'all"})
@@ -66,6 +73,8 @@ class Evidence:
     third_plural: int = 0
     reader_insert: int = 0
     i_past: int = 0
+    opening_first: int = 0
+    """First-person singular pronouns in the first `OPENING_CHARS` of narration."""
     past: float = 0.0
     present: float = 0.0
 
@@ -80,7 +89,15 @@ class Evidence:
         share = first / (first + third) if first + third else 0.0
         if share >= 0.2 or (self.i_past >= 4 and share >= 0.03):
             return "first"
+        if self.frame():
+            return "first"
         return "third"
+
+    def frame(self) -> bool:
+        """An "I" who opens the telling but is not who the story follows (see FRAME_NARRATOR)."""
+        first = self.first + 0.3 * self.first_plural
+        third = self.third + 0.5 * self.third_plural
+        return self.opening_first >= FRAME_NARRATOR and first < 0.2 * (first + third) and self.i_past < 4
 
     def tense(self) -> str:
         if self.present > 1.2 * self.past and self.present >= 3:
@@ -218,6 +235,7 @@ def count_tokens(doc: Document, pieces: list[tuple[int, int]], ev: Evidence) -> 
     """Pronouns and finite verbs of the narration, from the spaCy tokens layer."""
     toks = doc.layers["tokens"]
     text = doc.text
+    seen = 0
     for s, e in pieces:
         idx = toks.between(s, e)
         for i in idx:
@@ -225,6 +243,8 @@ def count_tokens(doc: Document, pieces: list[tuple[int, int]], ev: Evidence) -> 
             word = text[toks.start[i] : toks.end[i]].lower().replace("\u2019", "'")
             if tag in ("PRP", "PRP$"):
                 count_pronoun(word, ev)
+                if word in FIRST and seen + toks.start[i] - s < OPENING_CHARS:
+                    ev.opening_first += 1
                 if word == "i":
                     ev.i_past += narrator_acts(toks, i, idx.stop)
             elif tag == "VBD":
@@ -238,6 +258,7 @@ def count_tokens(doc: Document, pieces: list[tuple[int, int]], ev: Evidence) -> 
                     ev.present += 0.5
             if word in ("y/n", "l/n"):
                 ev.reader_insert += 1
+        seen += e - s
 
 
 def narrator_acts(toks: object, i: int, stop: int) -> int:
@@ -264,12 +285,16 @@ def count_pronoun(word: str, ev: Evidence) -> None:
 
 def count_words(text: str, pieces: list[tuple[int, int]], ev: Evidence) -> None:
     """The same counts without spaCy: word lists instead of tags (a coarser fallback)."""
+    seen = 0
     for s, e in pieces:
-        words = WORD.findall(text, s, e)
+        found = list(WORD.finditer(text, s, e))
+        words = [m.group(0) for m in found]
         for n, raw in enumerate(words):
             word = raw.lower().replace("\u2019", "'")
             if raw == "I" or word != "i":
                 count_pronoun(word, ev)
+                if word in FIRST and seen + found[n].start() - s < OPENING_CHARS:
+                    ev.opening_first += 1
             if raw == "I" and n + 1 < len(words) and words[n + 1].lower() in PAST_WORDS:
                 ev.i_past += 1
             if word in PAST_WORDS:
@@ -278,6 +303,7 @@ def count_words(text: str, pieces: list[tuple[int, int]], ev: Evidence) -> None:
                 ev.present += 1
             elif word in ("y/n", "l/n"):
                 ev.reader_insert += 1
+        seen += e - s
 
 
 def analyse(doc: Document) -> Evidence:
@@ -300,3 +326,5 @@ def narration_stage(doc: Document, config: Config) -> None:
     doc.narration.pov = ev.pov()
     doc.narration.tense = ev.tense()
     doc.narration.extra["pov_tense_evidence"] = asdict(ev)
+    if doc.narration.pov == "first" and ev.frame():
+        doc.narration.extra["frame_narrator"] = True

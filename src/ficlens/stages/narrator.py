@@ -5,7 +5,8 @@ A first-person narrator is rarely named in her own narration; other characters n
 dialogue ("No, Christine," he said). So a name scores as the narrator when it is used as a
 vocative in a quote that the "I" of the narration does not speak, when it appears only inside
 quotes, or when it follows "my name is". Without any such name the narrator is a character
-called "Narrator". The coref stage refines the third-person focal character once pronouns are
+called "Narrator", and so is a frame narrator (an "I" who opens the telling of someone
+else's story: the focal character is then that someone). The coref stage refines the third-person focal character once pronouns are
 resolved.
 """
 
@@ -179,6 +180,11 @@ def narrator_stage(doc: Document, config: Config) -> None:
     if insert is not None and pov != "first":
         doc.narration.narrator = None
         doc.narration.focal_character = insert.id
+        return
+    if pov == "first" and doc.narration.extra.get("frame_narrator") and insert is None:
+        doc.narration.narrator = ensure_character(doc, "narrator", "Narrator", []).id
+        doc.narration.focal_character = focal_by_names(doc, qi)
+        doc.narration.extra["focal_method"] = "names"
         return
     if pov == "first":
         if insert is not None:

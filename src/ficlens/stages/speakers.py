@@ -612,7 +612,7 @@ def attribute(
         idx,
         pronouns,
         {c.id: c.gender for c in doc.characters},
-        doc.narration.narrator,
+        None if doc.narration.extra.get("frame_narrator") else doc.narration.narrator,
         doc.narration.focal_character if doc.narration.pov == "second" else None,
         [q.start for q in doc.quotes],
         [q.end for q in doc.quotes],

@@ -189,6 +189,8 @@ class Layout:
                     u.kind = None
         self.attach_chapter_titles()
         segments = self.segments()
+        if len(segments) > 1 and units and not units[0].heading:
+            self.dedication(*segments[0])
         for n, (lo, hi) in enumerate(segments):
             top = n == 0 and bool(units) and not units[lo].heading
             front_end = self.front_zone(lo, hi, top=top)
@@ -197,6 +199,26 @@ class Layout:
         for i, u in enumerate(units[:-1]):
             if u.kind in LABELLED_KINDS and cues.label_only(u.text) and units[i + 1].kind == u.kind:
                 self.absorbed[i + 1] = i
+
+    def dedication(self, lo: int, hi: int) -> None:
+        """Front matter before the first chapter heading that opens with a dedication ("To
+        Edmund Clerihew Bentley"): the dedication line is paratext, and so is what follows it
+        (a dedicatory poem) when a signature closes it just before the heading."""
+        units = self.units
+        story = [i for i in range(lo, hi) if units[i].story]
+        start = next((i for i in story[:4] if cues.dedication(units[i].text) and self.alone_line(i)), None)
+        if start is None:
+            return
+        end = start
+        if story[-1] > start and cues.signs_off(units[story[-1]].text):
+            end = story[-1]
+        for i in range(start, end + 1):
+            if units[i].story:
+                units[i].kind = "other"
+
+    def alone_line(self, i: int) -> bool:
+        """A line that is the first of its block or alone in it (not inside a paragraph)."""
+        return i == 0 or self.units[i - 1].block != self.units[i].block
 
     def continues_sentence(self, i: int) -> bool:
         """True when unit i goes on from a line of its block that stopped mid-sentence."""
