@@ -70,3 +70,14 @@ def test_pet_names_both_ways_and_inner_states_mark_a_romance() -> None:
         "Chief Superintendent Edmund Harrow",
     }
     assert top["kind"] == "romantic"
+
+
+def test_plain_text_pairing_header_declares_the_ship() -> None:
+    """ "Pairing: Tomas Varga x Reader" in a plain-text header: metadata, and a declared
+    romantic pair of Tomas and the reader-insert Y/N."""
+    result = analyze(Path(__file__).parent / "stories" / "reader_insert_header.txt")
+    assert result["metadata"]["relationships"] == ["Tomas Varga/Reader"]
+    assert result["metadata"]["warnings"] == ["mild swearing", "one very bad pun"]
+    top = result["relationships"][0]
+    assert {top["a"], top["b"]} == {"tomas", "y_n"}
+    assert top["kind"] == "romantic" and top.get("declared") is True

@@ -417,3 +417,25 @@ def test_pdnc_dedicatory_poem_is_paratext() -> None:
     assert doc.is_paratext(text.index("A cloud was on the mind of men"))
     assert doc.is_paratext(text.index("G. K. C."))
     assert not doc.is_paratext(text.index("The suburb of Saffron Park"))
+
+
+def test_reader_insert_header_with_unfamiliar_labels() -> None:
+    """A header block mixes known labels ("Pairing:", "Warnings:") with unfamiliar ones
+    ("Requested by:") and reader-insert keys ("Y/N = your name"): all of it is header."""
+    doc = structured(STORIES / "reader_insert_header.txt")
+    assert_well_formed(doc)
+    got = blocks(doc)
+    assert got[0] == ("title", "Lanterns on the Quay")
+    header = [t for k, t in got[1:7] if k == "other"]
+    assert [t.split(":")[0].split(" =")[0] for t in header] == [
+        "Requested by", "Pairing", "Y/N", "H/C", "Warnings", "Word Count"
+    ]
+    assert got[7][0] == "author_note"
+    assert doc.text[doc.scenes[0].start :].startswith("You hadn't meant to stay")
+    assert not doc.is_paratext(doc.text.index('"Missed it again, Y/N?"') + 1)
+
+
+def test_script_lines_in_the_story_stay_story() -> None:
+    """ "Label: value" lines without a known header label beside them are not header."""
+    doc = dedicated("Harry: Where were you?\nRon: Out.\nHarry: Out where?\n\nThey argued until dawn.\n")
+    assert doc.paratext == []

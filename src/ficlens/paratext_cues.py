@@ -80,7 +80,8 @@ HEADER_LABEL = re.compile(
     r"gift\s+for|for|tags|additional\s+tags|relationships?|language|series|chapters|"
     r"published|updated|completed|packaged|stats|publisher|story\s+url|author\s+url|"
     r"crossover|type|length|feedback|challenge|universe|time\s*line|date|posted|"
-    r"inspired\s+by|song|soundtrack)\s*:",
+    r"inspired\s+by|song|soundtrack|requested\s+by|request(?:ed)?|requester|reader\s+insert|"
+    r"au|summary\s+of\s+warnings|content\s+warnings?|trigger\s+warnings?|tw|cw)\s*:",
     re.IGNORECASE,
 )
 PREVIOUSLY = re.compile(
@@ -340,6 +341,45 @@ def author_talk(text: str) -> AuthorTalk:
     )
 
 
+READER_KEY = re.compile(r"^[\W_]*\(?[A-Za-z]{1,2}/[A-Za-z]{1,2}\)?\s*(?:=|:|-|\u2013|\u2014|means)\s*\S.{0,60}$")
+"""The key of a reader-insert story: "Y/N = your name", "(H/C) - hair colour"."""
+LOOSE_LABEL = re.compile(r"^[\W_]*[A-Z][A-Za-z'\u2019]*(?:[ \-][A-Za-z'\u2019]+){0,2}\s*:\s*[^\s\"\u201c].{0,150}$")
+"""Any short "Label: value" line; header matter only among other header lines."""
+
+
+def loose_label(line: str) -> bool:
+    s = line.strip()
+    return LOOSE_LABEL.match(s) is not None or READER_KEY.match(s) is not None
+
+
+HEADER_FIELDS = {
+    "relationships": re.compile(r"^[\W_]*(?:pairings?|ships?|relationships?)\s*:\s*(?P<value>.+)$", re.I),
+    "fandoms": re.compile(r"^[\W_]*fandoms?\s*:\s*(?P<value>.+)$", re.I),
+    "rating": re.compile(r"^[\W_]*(?:rating|rated)\s*:\s*(?P<value>.+)$", re.I),
+    "warnings": re.compile(r"^[\W_]*(?:archive\s+|content\s+|trigger\s+)?warnings?\s*:\s*(?P<value>.+)$", re.I),
+    "characters": re.compile(r"^[\W_]*characters?\s*:\s*(?P<value>.+)$", re.I),
+}
+"""Header lines of a plain-text story whose values belong in `metadata`, as AO3 gives them."""
+LIST_FIELDS = ("relationships", "fandoms", "warnings", "characters")
+
+
+def header_field(line: str) -> tuple[str, str | list[str]] | None:
+    """("relationships", ["Red/Liz"]) for "Pairing: Red x Liz", and so on; None otherwise.
+    Pairings written "A x B" become AO3's "A/B"."""
+    for key, pattern in HEADER_FIELDS.items():
+        m = pattern.match(line.strip())
+        if m is None:
+            continue
+        value = m.group("value").strip()
+        if key not in LIST_FIELDS:
+            return key, value
+        items = [v.strip() for v in re.split(r"[,;]", value) if v.strip()]
+        if key == "relationships":
+            items = [re.sub(r"\s+[xX\u00d7]\s+", "/", v) for v in items]
+        return key, items
+    return None
+
+
 def label_kind(line: str, zone: bool) -> str | None:
     """The paratext kind a labelled line announces, or None. `zone` enables the weaker labels."""
     s = line.strip()
@@ -365,7 +405,7 @@ def label_kind(line: str, zone: bool) -> str | None:
         return "other"
     if AO3_CHAPTER_TEXT.match(s):
         return "other"
-    if HEADER_LABEL.match(s) and len(s) <= 300:
+    if (HEADER_LABEL.match(s) and len(s) <= 300) or READER_KEY.match(s):
         return "other"
     if byline_name(s):
         return "other"

@@ -102,7 +102,8 @@ def count_cues(
 
 
 def metadata_pairs(doc: Document) -> list[tuple[str, str, str]]:
-    """(id, id, kind) for AO3 relationship tags whose names match characters."""
+    """(id, id, kind) for AO3 relationship tags (or a plain-text header's "Pairing:") whose
+    names match characters; "Reader" is a reader-insert story's Y/N."""
     tags = doc.metadata.get("relationships") or []
     if isinstance(tags, str):
         tags = [tags]
@@ -112,6 +113,11 @@ def metadata_pairs(doc: Document) -> list[tuple[str, str, str]]:
             names.setdefault(fold(a), c.id)
             for part in a.split():
                 names.setdefault(fold(part), c.id)
+
+    reader = next((c.id for c in doc.characters if c.extra.get("reader_insert")), None)
+    if reader is not None:
+        for word in ("reader", "you", "y/n"):
+            names.setdefault(word, reader)
 
     def find(name: str) -> str | None:
         key = fold(re.sub(r"\(.*?\)", "", name))

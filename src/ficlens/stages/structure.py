@@ -306,6 +306,8 @@ class Layout:
                 elif not self.block_continues(i):
                     kind = "title"
                     self.title = u
+            if kind is None and cues.loose_label(u.text) and self.in_header_block(i):
+                kind = "other"
             if kind is None:
                 kind = talk_kind(u.text)
             if kind is None:
@@ -329,7 +331,19 @@ class Layout:
         nxt = units[i + 1] if i + 1 < len(units) else None
         if nxt is None or nxt.block != units[i].block:
             return False
+        if cues.loose_label(nxt.text) and self.in_header_block(i + 1):
+            return False
         return cues.label_kind(nxt.text, zone=True) is None
+
+    def in_header_block(self, i: int) -> bool:
+        """Whether unit i sits in a block of header lines: a known label ("Pairing:",
+        "Warnings:") on another line of the same block, so that unfamiliar labels around it
+        ("Requested by:", "Soundtrack:") are header matter too."""
+        block = self.units[i].block
+        return any(
+            j != i and u.block == block and cues.label_kind(u.text, zone=True) == "other"
+            for j, u in enumerate(self.units[max(0, i - 8) : i + 9], start=max(0, i - 8))
+        )
 
     def take_label_body(self, i: int, hi: int) -> int:
         """After a bare label ("Summary:"), its body paragraph belongs to it; return next index."""
@@ -550,6 +564,22 @@ def normalise(blocks: list[Paratext]) -> list[Paratext]:
     return out
 
 
+def header_fields(doc: Document) -> list[tuple[str, str | list[str]]]:
+    """Metadata from the header lines of a plain-text story ("Pairing: Red/Liz"), read from
+    the paratext before the first story paragraph."""
+    first_story = next((a for a, b in doc.story_regions() if doc.text[a:b].strip()), len(doc.text))
+    out = []
+    for p in doc.paratext:
+        if p.start >= first_story:
+            break
+        if p.kind == "other":
+            for line in doc.text[p.start : p.end].splitlines():
+                field = cues.header_field(line)
+                if field is not None:
+                    out.append(field)
+    return out
+
+
 @stage("structure", provides=("paratext", "chapters", "scenes"))
 def structure_stage(doc: Document, config: Config) -> None:
     if doc.structure_from_markup:
@@ -572,5 +602,7 @@ def structure_stage(doc: Document, config: Config) -> None:
         doc.metadata.setdefault("title", title)
     if layout.byline:
         doc.metadata.setdefault("authors", [layout.byline])
+    for key, value in header_fields(doc):
+        doc.metadata.setdefault(key, value)
     doc.chapters = layout.chapters(title or str(doc.metadata.get("title") or ""))
     doc.scenes = scenes_of(doc)
