@@ -356,3 +356,24 @@ def test_docs_list_every_column() -> None:
         rows = re.findall(r"^\| `(\w+)` \| ([^|]+) \|", section, flags=re.M)
         documented = [(name, kind.strip().replace("list<string>", "list<item: string>")) for name, kind in rows]
         assert documented == [(f.name, str(f.type)) for f in schema], table
+
+
+def test_done_ids_take_eight_bytes_each() -> None:
+    """Resume state for millions of works: work ids as 64-bit keys, not Python strings."""
+    import secrets
+
+    from ficlens.batch.store import IdSet
+    from ficlens.batch.worker import work_id_for
+
+    ids = [work_id_for(secrets.token_hex(32)) for _ in range(300_000)]
+    done = IdSet(ids[:200_000])
+    for wid in ids[200_000:]:
+        done.add(wid)
+    assert len(done) == 300_000
+    assert done.nbytes <= 8 * 300_000 + 64 * IdSet.MERGE_AT
+    assert all(wid in done for wid in ids[::997])
+    assert work_id_for("not analysed") not in done
+    assert "not-a-hex-id" not in done and None not in done
+    failed = IdSet([ids[0], work_id_for("failed once")])
+    failed.remove_all(done)
+    assert len(failed) == 1 and work_id_for("failed once") in failed

@@ -22,7 +22,7 @@ from typing import Any
 
 from ficlens import __version__
 from ficlens.batch.inputs import expand_all
-from ficlens.batch.store import ERRORS_TABLE, JSON_TABLE, Store, new_run_id
+from ficlens.batch.store import ERRORS_TABLE, JSON_TABLE, IdSet, Store, new_run_id
 from ficlens.batch.worker import Job, WorkResult, work_id_for
 from ficlens.errors import InputError
 
@@ -248,7 +248,7 @@ def run_batch(opts: Options) -> RunStats:
             direct: list[WorkResult] = []
 
             def jobs() -> Iterator[Job]:
-                claimed: set[str] = set()
+                claimed = IdSet()
                 for item in expand_all(opts.inputs, out):
                     stats.found += 1
                     if stats.found % 500 == 0:  # keep the display alive while skipping done works

@@ -20,10 +20,12 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ficlens.errors import FiclensError
 
@@ -81,12 +83,73 @@ def detect_format(out: Path) -> str:
     return "parquet"
 
 
+class IdSet:
+    """A set of work ids (16 hex digits: 64 bits) in 8 bytes each, so that resuming a batch
+    over millions of works does not hold millions of Python strings: a sorted uint64 array,
+    plus a small set of recent additions merged into it now and then."""
+
+    MERGE_AT = 200_000
+
+    def __init__(self, ids: Iterable[str] = ()) -> None:
+        self._sorted = np.empty(0, dtype=np.uint64)
+        self._recent: set[int] = set()
+        self.update(ids)
+
+    @staticmethod
+    def _key(wid: str) -> int:
+        return int(wid, 16)
+
+    def add(self, wid: str) -> None:
+        self._recent.add(self._key(wid))
+        if len(self._recent) >= self.MERGE_AT:
+            self._merge()
+
+    def update(self, ids: Iterable[str | None]) -> None:
+        hexes = [wid for wid in ids if wid and len(wid) == 16]
+        if hexes:
+            self._merge()
+            fresh = np.unique(np.frombuffer(bytes.fromhex("".join(hexes)), dtype=">u8").astype(np.uint64))
+            self._sorted = np.union1d(self._sorted, fresh) if len(self._sorted) else fresh
+
+    def _merge(self) -> None:
+        if self._recent:
+            fresh = np.array(sorted(self._recent), dtype=np.uint64)
+            self._sorted = np.union1d(self._sorted, fresh)
+            self._recent.clear()
+
+    def __contains__(self, wid: object) -> bool:
+        if not isinstance(wid, str):
+            return False
+        try:
+            key = self._key(wid)
+        except ValueError:
+            return False
+        if key in self._recent:
+            return True
+        i = int(np.searchsorted(self._sorted, np.uint64(key)))
+        return i < len(self._sorted) and int(self._sorted[i]) == key
+
+    def __len__(self) -> int:
+        self._merge()
+        return len(self._sorted)
+
+    def remove_all(self, other: IdSet) -> None:
+        """Drop every id that `other` holds."""
+        self._merge()
+        other._merge()
+        self._sorted = np.setdiff1d(self._sorted, other._sorted, assume_unique=True)
+
+    @property
+    def nbytes(self) -> int:
+        return self._sorted.nbytes + 64 * len(self._recent)
+
+
 @dataclass
 class DoneState:
     """Work ids already in the dataset: analysed, or failed (with their error rows)."""
 
-    done: set[str] = field(default_factory=set)
-    failed: set[str] = field(default_factory=set)
+    done: IdSet = field(default_factory=IdSet)
+    failed: IdSet = field(default_factory=IdSet)
 
 
 class Store:
@@ -151,7 +214,7 @@ class Store:
             for p in committed_files(self.out, "works"):
                 st.done.update(pq.read_table(p, columns=["work_id"]).column(0).to_pylist())
             for p in committed_files(self.out, ERRORS_TABLE):
-                st.failed.update(w for w in pq.read_table(p, columns=["work_id"]).column(0).to_pylist() if w)
+                st.failed.update(pq.read_table(p, columns=["work_id"]).column(0).to_pylist())
         else:
             prefix = len('{"work_id": "')
             for p in committed_files(self.out, JSON_TABLE, "jsonl"):
@@ -162,8 +225,7 @@ class Store:
             for p in committed_files(self.out, ERRORS_TABLE, "jsonl"):
                 with open(p, encoding="utf-8") as fh:
                     st.failed.update(json.loads(line)["work_id"] for line in fh if line.strip())
-        st.failed -= st.done
-        st.failed.discard(None)  # type: ignore[arg-type]
+        st.failed.remove_all(st.done)
         return st
 
     def commit(self, shard: str, tables: dict[str, Any]) -> None:
