@@ -145,11 +145,13 @@ class LocalEngine:
 class Analyzer:
     """A Ray actor: builds the pipeline once in `__init__`, then analyses chunk after chunk."""
 
-    def __init__(self) -> None:
-        init_worker()
+    def __init__(self, analyze: Callable[[list[Job], str], list[WorkResult]] | None = None) -> None:
+        self.analyze_chunk = analyze or analyze_chunk
+        if analyze is None:
+            init_worker()
 
     def analyze(self, chunk: list[Job], fmt: str) -> list[WorkResult]:
-        return analyze_chunk(chunk, fmt)
+        return self.analyze_chunk(chunk, fmt)
 
 
 class RayEngine:
@@ -158,9 +160,17 @@ class RayEngine:
     With no address, Ray is started on this machine with `workers` CPUs and no dashboard,
     and shut down at the end. With an address (`auto`, `ray://host:10001`, `host:6379`) the
     actors go wherever the cluster has free CPUs; ficlens must be installed on every node.
+    When an actor dies, it is replaced and the works it held are retried one at a time, each
+    alone on an idle actor, so only the culprit is recorded as failed (as in `LocalEngine`).
     """
 
-    def __init__(self, workers: int, fmt: str, address: str | None = None) -> None:
+    def __init__(
+        self,
+        workers: int,
+        fmt: str,
+        address: str | None = None,
+        analyze: Callable[[list[Job], str], list[WorkResult]] | None = None,
+    ) -> None:
         import ray
 
         self.ray = ray
@@ -174,37 +184,57 @@ class RayEngine:
             self.started = True
         cpus = int(ray.cluster_resources().get("CPU", 1))
         self.workers = max(1, workers or cpus)
-        self.actor_cls: Any = ray.remote(num_cpus=1)(Analyzer)
-        self.actors = [self.actor_cls.remote() for _ in range(self.workers)]
+        self.analyze = analyze
+        self.actor_cls: Any = ray.remote(num_cpus=1, max_restarts=0)(Analyzer)
+        self.actors = [self._new_actor() for _ in range(self.workers)]
+
+    def _new_actor(self) -> Any:
+        return self.actor_cls.remote(self.analyze)
 
     def run(self, chunks: Iterator[list[Job]]) -> Iterator[list[WorkResult]]:
         ray = self.ray
-        pending: dict[Any, tuple[Any, list[Job]]] = {}
+        pending: dict[Any, tuple[int, list[Job], bool, Any]] = {}
         load = {i: 0 for i in range(len(self.actors))}
+        suspects: deque[list[Job]] = deque()
         exhausted = False
+
+        def submit(slot: int, chunk: list[Job], suspect: bool) -> None:
+            actor = self.actors[slot]
+            pending[actor.analyze.remote(chunk, self.fmt)] = (slot, chunk, suspect, actor)
+            load[slot] += 1
+
         while True:
+            while suspects:  # a suspect runs first on an idle actor
+                idle = next((i for i in load if load[i] == 0), None)
+                if idle is None:
+                    break
+                submit(idle, suspects.popleft(), True)
             while not exhausted:
                 slot = min(load, key=load.__getitem__)
-                if load[slot] >= 2:
+                if load[slot] >= 2 or (suspects and load[slot] == 0):
                     break
                 chunk = next(chunks, None)
                 if chunk is None:
                     exhausted = True
                     break
-                ref = self.actors[slot].analyze.remote(chunk, self.fmt)
-                pending[ref] = (slot, chunk)
-                load[slot] += 1
+                submit(slot, chunk, False)
             if not pending:
+                if suspects:
+                    continue
                 return
             ready, _ = ray.wait(list(pending), num_returns=1)
             for ref in ready:
-                slot, chunk = pending.pop(ref)
+                slot, chunk, suspect, actor = pending.pop(ref)
                 load[slot] -= 1
                 try:
                     yield ray.get(ref)
                 except ray.exceptions.RayActorError:
-                    self.actors[slot] = self.actor_cls.remote()
-                    yield _failed(chunk, DIED)
+                    if self.actors[slot] is actor:
+                        self.actors[slot] = self._new_actor()
+                    if suspect:
+                        yield _failed(chunk, DIED)
+                    else:
+                        suspects.extend([job] for job in chunk)
                 except ray.exceptions.RayError as exc:
                     cause = getattr(exc, "cause", None)
                     if isinstance(cause, WorkerSetupError):
