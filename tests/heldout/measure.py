@@ -1,6 +1,7 @@
 """Measure ficlens on the held-out stories: score.py's metrics per story as a Markdown table.
 
-usage: .venv/bin/python tests/heldout/measure.py [--json]   (from the repo root)
+usage: .venv/bin/python tests/heldout/measure.py [--json] [FOLDER]   (from the repo root)
+FOLDER defaults to tests/heldout; tests/blind holds the blind set (stories + .gold.json).
 The table goes into docs/heldout.md; tests/test_heldout.py holds the floors.
 """
 
@@ -54,17 +55,17 @@ def scoreable(result: dict[str, Any]) -> dict[str, Any]:
 
 def score_story(score: Any, story: Path, result: dict[str, Any]) -> dict[str, float]:
     """score.py's metrics, plus quote_precision over the quotes score.py can see."""
-    gold = json.loads((HERE / f"{story.stem}.gold.json").read_text(encoding="utf-8"))
+    gold = json.loads((story.parent / f"{story.stem}.gold.json").read_text(encoding="utf-8"))
     text = story.read_text(encoding="utf-8")
     m = score.score(gold, result, text)
     m["quote_precision_scoreable"] = score.score(gold, scoreable(result), text)["quote_precision"]
     return m
 
 
-def measure() -> dict[str, dict[str, float]]:
+def measure(folder: Path = HERE) -> dict[str, dict[str, float]]:
     score = load_scorer()
     rows = {}
-    for story in sorted(HERE.glob("*.txt")):
+    for story in sorted(folder.glob("*.txt")):
         rows[story.stem] = score_story(score, story, to_dict(analyze_path(str(story))))
     return rows
 
@@ -82,5 +83,6 @@ def table(rows: dict[str, dict[str, float]]) -> str:
 
 
 if __name__ == "__main__":
-    measured = measure()
+    folders = [Path(a) for a in sys.argv[1:] if not a.startswith("--")]
+    measured = measure(folders[0] if folders else HERE)
     print(json.dumps(measured, indent=1) if "--json" in sys.argv else table(measured))
