@@ -10,12 +10,14 @@ from conftest import SEEDS, analyze, require_shared
 from ficlens.document import Character, Document, Mention, Narration, Source
 from ficlens.pipeline import Config
 from ficlens.stages.consistency import consistency_stage, edit_distance, is_variant
+from ficlens.stages.quotes import quotes_stage
 from ficlens.stages.tokens import tokenize
 
 
 def run(text: str, pov: str = "third", tense: str = "past", characters: list[Character] | None = None) -> list[dict[str, Any]]:
-    """Tokens plus the consistency stage on `text`, with the narration given (not guessed)."""
+    """Quotes, tokens and the consistency stage on `text`, with the narration given (not guessed)."""
     doc = Document(text=text, source=Source("test.txt", "txt", "0" * 64))
+    quotes_stage(doc, Config())
     doc.layers["tokens"] = tokenize(doc)
     doc.narration = Narration(pov=pov, tense=tense)
     doc.characters = characters or []
