@@ -86,6 +86,21 @@ def test_unclosed_quote_and_the_continued_speech_convention() -> None:
     assert found[0]["end"] == text.index("\n", second)
 
 
+def test_unclosed_quote_comes_from_the_quotes_stage() -> None:
+    """A letter quoted over several paragraphs opens once and is closed by a mark after its
+    signature: only the opening is reported (the quotes stage's `unclosed`), not the closing
+    mark, and a stray mark at a paragraph's end does not make the quotation before it open."""
+    text = (
+        '"Dear Anne, the carriage leaves at noon and I must write in haste.\n\n'
+        "Tell your mother I shall be back by Sunday.\n\n"
+        'Yours ever, M."\n\n'
+        'She folded the letter. "Well," she said, "that is that." "\n\n'
+        "The clock struck twelve."
+    )
+    found = [w for w in run(text) if w["kind"] == "unclosed_quote"]
+    assert [(w["start"], text[w["end"] - 6 : w["end"]]) for w in found] == [(0, "haste.")]
+
+
 def test_names_spelt_two_ways() -> None:
     text = (
         "Corvalis Wren checked the map. Corvalis had never trusted maps. Wren folded it away and "

@@ -26,51 +26,54 @@ WRAP_FILL = 0.55
 """A wrapped line, unless it ends its paragraph, fills at least this share of the width."""
 MIN_JOINED_LINES = 3
 """Fewer lines followed by another line than this, and the layout makes no difference worth a guess."""
+SENTENCE_END = (".", "!", "?", "\u2026", '"', "\u201d", "'", "\u2019")
+"""Line endings that close a sentence; wrapped prose mostly breaks its lines elsewhere."""
 
 
-def joined_line_widths(text: str, regions: list[tuple[int, int]], limit: int = LAYOUT_SAMPLE) -> list[int]:
-    """Widths of the story lines that have another non-blank line straight after them.
+def joined_lines(text: str, regions: list[tuple[int, int]], limit: int = LAYOUT_SAMPLE) -> list[str]:
+    """The story lines (right-stripped) that have another non-blank line straight after them.
 
     Only those lines are in question: a line between blank lines is one paragraph in
     either layout.
     """
-    widths: list[int] = []
+    out: list[str] = []
     left = limit
     for rs, re_ in regions:
         if left <= 0:
             break
         chunk = text[rs : min(re_, rs + left)]
         left -= len(chunk)
-        prev: int | None = None
+        prev: str | None = None
         for line in chunk.split("\n"):
-            width = len(line.rstrip())
             if not line.strip():
                 prev = None
                 continue
             if prev is not None:
-                widths.append(prev)
-            prev = width
-    return widths
+                out.append(prev)
+            prev = line.rstrip()
+    return out
 
 
 def detect_layout(text: str, regions: list[tuple[int, int]]) -> ParagraphLayout:
     """`block` when the story's lines are hard-wrapped (a paragraph runs over consecutive
     lines, up to a blank line), else `line` (every line is a paragraph).
 
-    The evidence is the lines that run on into another line: in wrapped prose nearly all
-    of them fill a fixed width of 40-100 characters; in one-paragraph-per-line text they
-    are paragraphs of any length. A text with hardly any such lines is `line`.
+    The evidence is the lines that run on into another line. Wrapped prose breaks them at
+    a fixed width of 40-100 characters, which nearly all of them fill, and mostly in the
+    middle of a sentence; one-paragraph-per-line text has paragraphs of any length, each
+    ending a sentence. A text with hardly any such lines is `line`.
     """
-    widths = joined_line_widths(text, regions)
-    if len(widths) < MIN_JOINED_LINES:
+    joined = joined_lines(text, regions)
+    if len(joined) < MIN_JOINED_LINES:
         return "line"
-    widths.sort()
+    widths = sorted(len(line) for line in joined)
     width = widths[int(len(widths) * 0.9)]
     lo, hi = WRAP_WIDTHS
     if not lo <= width <= hi:
         return "line"
     full = sum(1 for w in widths if w >= WRAP_FILL * width)
-    return "block" if full >= 0.8 * len(widths) else "line"
+    run_on = sum(1 for line in joined if not line.endswith(SENTENCE_END))
+    return "block" if full >= 0.8 * len(joined) and run_on >= 0.5 * len(joined) else "line"
 
 
 def paragraph_layout(doc: Document) -> ParagraphLayout:

@@ -167,10 +167,12 @@ def find_quotes(
     prev_unclosed: Quote | None = None
     for pi, para in enumerate(paras):
         found = scan_paragraph(text, para[0], para[1], single)
+        last_kept = -1
         for k, (s, e, at_start, _closed) in enumerate(found):
             s2, e2 = trim(text, s, e)
             if e2 <= s2:
                 continue
+            last_kept = k
             q = Quote(s2, e2, speech=guess_speech(text, s2, e2, para))
             q.extra["paragraph"] = pi
             if k == 0 and at_start and prev_unclosed is not None:
@@ -180,9 +182,9 @@ def find_quotes(
             if text[e2 - 1] in DASHES:
                 q.extra["interrupted"] = True
             quotes.append(q)
-        last = quotes[-1] if quotes else None
-        unclosed = bool(found) and not found[-1][3]
-        prev_unclosed = last if unclosed and last is not None and last.extra.get("paragraph") == pi else None
+        # A lone mark at the paragraph's end opens nothing: the quotation before it stays closed.
+        unclosed = bool(found) and not found[-1][3] and last_kept == len(found) - 1
+        prev_unclosed = quotes[-1] if unclosed else None
         if prev_unclosed is not None:
             prev_unclosed.extra["unclosed"] = True
     for q in quotes:
