@@ -10,12 +10,14 @@ from conftest import SEEDS, analyze, require_shared
 from ficlens.document import Character, Document, Mention, Narration, Source
 from ficlens.pipeline import Config
 from ficlens.stages.consistency import consistency_stage, edit_distance, is_variant
+from ficlens.stages.quotes import quotes_stage
 from ficlens.stages.tokens import tokenize
 
 
 def run(text: str, pov: str = "third", tense: str = "past", characters: list[Character] | None = None) -> list[dict[str, Any]]:
-    """Tokens plus the consistency stage on `text`, with the narration given (not guessed)."""
+    """Quotes, tokens and the consistency stage on `text`, with the narration given (not guessed)."""
     doc = Document(text=text, source=Source("test.txt", "txt", "0" * 64))
+    quotes_stage(doc, Config())
     doc.layers["tokens"] = tokenize(doc)
     doc.narration = Narration(pov=pov, tense=tense)
     doc.characters = characters or []
@@ -82,6 +84,21 @@ def test_unclosed_quote_and_the_continued_speech_convention() -> None:
     second = text.index('"This one')
     assert [w["start"] for w in found] == [second]
     assert found[0]["end"] == text.index("\n", second)
+
+
+def test_unclosed_quote_comes_from_the_quotes_stage() -> None:
+    """A letter quoted over several paragraphs opens once and is closed by a mark after its
+    signature: only the opening is reported (the quotes stage's `unclosed`), not the closing
+    mark, and a stray mark at a paragraph's end does not make the quotation before it open."""
+    text = (
+        '"Dear Anne, the carriage leaves at noon and I must write in haste.\n\n'
+        "Tell your mother I shall be back by Sunday.\n\n"
+        'Yours ever, M."\n\n'
+        'She folded the letter. "Well," she said, "that is that." "\n\n'
+        "The clock struck twelve."
+    )
+    found = [w for w in run(text) if w["kind"] == "unclosed_quote"]
+    assert [(w["start"], text[w["end"] - 6 : w["end"]]) for w in found] == [(0, "haste.")]
 
 
 def test_names_spelt_two_ways() -> None:

@@ -38,6 +38,8 @@ RelationshipKind = Literal[
     "romantic", "friendship", "family", "professional", "adversarial", "unknown"
 ]
 MentionKind = Literal["name", "pronoun", "nominal", "narrator"]
+ParagraphLayout = Literal["line", "block"]
+"""How paragraphs are laid out in plain text: one per line, or blocks of hard-wrapped lines."""
 
 
 @dataclass(slots=True)

@@ -1,58 +1,87 @@
 """Paragraphs and sentences of the story: units several stages and the report share.
 
 Plain-text fan fiction puts one paragraph per line; hard-wrapped (Gutenberg-style) texts
-wrap lines at ~70 characters and put blank lines between paragraphs. Sentences come from the tokens layer, cut finer where spaCy's
-sentence starts miss an obvious boundary.
+wrap lines at ~70 characters and put blank lines between paragraphs. Which of the two a
+story is (its *paragraph layout*) is decided once, by `detect_layout`; the structure stage
+stores the decision as `doc.layers["paragraph_layout"]` and every consumer reads it through
+`paragraph_layout`, which falls back to the same function for documents built without the
+structure stage. Sentences come from the tokens layer, cut finer where spaCy's sentence
+starts miss an obvious boundary.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-from ficlens.document import Document
+from ficlens.document import Document, ParagraphLayout
 
-PARAGRAPH = re.compile(r"[^\n]+")
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
 END_PUNCT = {".", "!", "?", "...", "\u2026", "?!", "!?", "!!", "??"}
 CLOSING = {'"', "\u201d", "'", "\u2019", ")"}
+LAYOUT_SAMPLE = 200_000
+"""Characters of story text the layout is judged on; the first pages tell."""
+WRAP_WIDTHS = (40, 100)
+"""Widths (characters) at which hard-wrapped prose is set."""
+WRAP_FILL = 0.55
+"""A wrapped line, unless it ends its paragraph, fills at least this share of the width."""
+MIN_JOINED_LINES = 3
+"""Fewer lines followed by another line than this, and the layout makes no difference worth a guess."""
+SENTENCE_END = (".", "!", "?", "\u2026", '"', "\u201d", "'", "\u2019")
+"""Line endings that close a sentence; wrapped prose mostly breaks its lines elsewhere."""
 
 
-def lines(doc: Document) -> Iterator[tuple[int, int]]:
-    """Non-blank lines of the story regions, as (start, end)."""
-    for rs, re_ in doc.story_regions():
-        for m in PARAGRAPH.finditer(doc.text, rs, re_):
-            if m.group().strip():
-                yield m.start(), m.end()
+def joined_lines(text: str, regions: list[tuple[int, int]], limit: int = LAYOUT_SAMPLE) -> list[str]:
+    """The story lines (right-stripped) that have another non-blank line straight after them.
+
+    Only those lines are in question: a line between blank lines is one paragraph in
+    either layout.
+    """
+    out: list[str] = []
+    left = limit
+    for rs, re_ in regions:
+        if left <= 0:
+            break
+        chunk = text[rs : min(re_, rs + left)]
+        left -= len(chunk)
+        prev: str | None = None
+        for line in chunk.split("\n"):
+            if not line.strip():
+                prev = None
+                continue
+            if prev is not None:
+                out.append(prev)
+            prev = line.rstrip()
+    return out
 
 
-def paragraph_mode(doc: Document) -> str:
-    """`block` when paragraphs are runs of hard-wrapped lines between blank lines, else `line`."""
-    count = runs = 0
-    prev_end = -2
-    for s, e in lines(doc):
-        count += 1
-        if s != prev_end + 1:
-            runs += 1
-        prev_end = e
-    return "block" if runs and count / runs >= 1.5 else "line"
+def detect_layout(text: str, regions: list[tuple[int, int]]) -> ParagraphLayout:
+    """`block` when the story's lines are hard-wrapped (a paragraph runs over consecutive
+    lines, up to a blank line), else `line` (every line is a paragraph).
+
+    The evidence is the lines that run on into another line. Wrapped prose breaks them at
+    a fixed width of 40-100 characters, which nearly all of them fill, and mostly in the
+    middle of a sentence; one-paragraph-per-line text has paragraphs of any length, each
+    ending a sentence. A text with hardly any such lines is `line`.
+    """
+    joined = joined_lines(text, regions)
+    if len(joined) < MIN_JOINED_LINES:
+        return "line"
+    widths = sorted(len(line) for line in joined)
+    width = widths[int(len(widths) * 0.9)]
+    lo, hi = WRAP_WIDTHS
+    if not lo <= width <= hi:
+        return "line"
+    full = sum(1 for w in widths if w >= WRAP_FILL * width)
+    run_on = sum(1 for line in joined if not line.endswith(SENTENCE_END))
+    return "block" if full >= 0.8 * len(joined) and run_on >= 0.5 * len(joined) else "line"
 
 
-def paragraphs(doc: Document) -> Iterator[tuple[int, int]]:
-    """Paragraphs of the story, as (start, end): lines, or blocks of lines between blank lines."""
-    if paragraph_mode(doc) == "line":
-        yield from lines(doc)
-        return
-    start = end = -1
-    for s, e in lines(doc):
-        if start >= 0 and s == end + 1:
-            end = e
-            continue
-        if start >= 0:
-            yield start, end
-        start, end = s, e
-    if start >= 0:
-        yield start, end
+def paragraph_layout(doc: Document) -> ParagraphLayout:
+    """The layout the structure stage decided, or the same decision made now from the text."""
+    layout = doc.layers.get("paragraph_layout")
+    if layout is None:
+        layout = detect_layout(doc.text, list(doc.story_regions()))
+    return layout
 
 
 def token_sentences(doc: Document) -> list[tuple[int, int]]:
@@ -95,18 +124,6 @@ def sentence_bounds(doc: Document, sents: list[tuple[int, int]]) -> tuple[list[i
     return starts, ends
 
 
-def is_hard_wrapped(text: str) -> bool:
-    """True when most lines are wrapped at a fixed width (blank lines then separate paragraphs)."""
-    sample = text[: 200_000]
-    lines = [ln for ln in sample.split("\n") if ln.strip()]
-    if len(lines) < 20:
-        return False
-    lengths = sorted(len(ln) for ln in lines)
-    p95 = lengths[int(len(lengths) * 0.95)]
-    wrapped = sum(1 for n in lengths if 50 <= n <= 90)
-    return p95 <= 90 and wrapped >= 0.5 * len(lines) and "\n\n" in sample
-
-
 def paragraph_spans(text: str, start: int, end: int, hard_wrapped: bool) -> list[tuple[int, int]]:
     """(start, end) of each non-blank paragraph in text[start:end], whitespace trimmed."""
     out: list[tuple[int, int]] = []
@@ -136,10 +153,14 @@ def paragraph_spans(text: str, start: int, end: int, hard_wrapped: bool) -> list
     return out
 
 
-def story_paragraphs(doc_text: str, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """All paragraphs of the given story regions, in text order."""
-    wrapped = is_hard_wrapped(doc_text)
+def story_paragraphs(
+    doc_text: str, regions: list[tuple[int, int]], layout: ParagraphLayout | None = None
+) -> list[tuple[int, int]]:
+    """All paragraphs of the given story regions, in text order; the layout is detected
+    from the text when not given."""
+    if layout is None:
+        layout = detect_layout(doc_text, regions)
     out: list[tuple[int, int]] = []
     for s, e in regions:
-        out.extend(paragraph_spans(doc_text, s, e, wrapped))
+        out.extend(paragraph_spans(doc_text, s, e, layout == "block"))
     return out

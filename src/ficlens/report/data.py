@@ -25,7 +25,7 @@ from ficlens.document import (
     Source,
 )
 from ficlens.emotion import NRC_EMOTIONS, compound, nrc_counts
-from ficlens.textunits import paragraph_mode, token_sentences
+from ficlens.textunits import paragraph_layout, token_sentences
 
 PALETTE: tuple[str, ...] = (
     "#3b6fd4",
@@ -315,7 +315,7 @@ def story_payload(doc: Document) -> dict[str, Any]:
         },
         "pairing": pairing,
         "text": text,
-        "paragraphs": paragraph_mode(doc),
+        "paragraphs": paragraph_layout(doc),
         "paratext": [[p.kind, p.start, p.end] for p in sorted(doc.paratext, key=lambda p: p.start)],
         "chapters": [{"title": c.title, "start": c.start, "end": c.end} for c in doc.chapters],
         "scenes": [{"chapter": s.chapter, "start": s.start, "end": s.end} for s in doc.scenes],

@@ -10,10 +10,11 @@ It writes `doc.layers["consistency"]`, a list of `{kind, start, end, message}` d
   are left alone, and so is a story where such verbs are common (it is likely present).
 - `name_spelling`: one name written two ways (names and aliases at a small edit distance,
   or a capitalised word that is one letter off a name and rarer than it).
-- `unclosed_quote`: a paragraph that opens a double quotation and never closes it, unless
-  the next paragraph opens one too (the convention for speech running on).
+- `unclosed_quote`: a paragraph that opens a quotation and never closes it, unless the next
+  paragraph opens one too (the convention for speech running on). The quotes stage makes
+  that call (`Quote.extra["unclosed"]`); this stage only reports it.
 
-Everything is one pass over tokens or paragraphs; comparisons run over distinct names only.
+Everything is one pass over tokens or quotations; comparisons run over distinct names only.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 
 from ficlens.document import Document
 from ficlens.pipeline import Config, stage
-from ficlens.textunits import paragraphs, sentence_bounds, token_sentences
+from ficlens.textunits import sentence_bounds, token_sentences
 
 MAX_PER_KIND = 40
 FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|myself)\b")
@@ -41,36 +42,11 @@ ASIDE = re.compile(r"I (?:believe|think|suppose|say|fear|admit|confess|grant|dar
 GENERIC_WORDS = re.compile(r"\b(?:always|never|every|everyone|anyone|nobody|whoever)\b", re.IGNORECASE)
 SUBJECTS = {"he", "she"}
 """Only he/she: "they" and "it" so often open a general statement that they would mostly mislead."""
-OPEN_MARKS = "\u201c"
-CLOSE_MARKS = "\u201d"
-QUOTE_MARK = re.compile('["\u201c\u201d]')
 WORD = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?")
 
 
 def warning(kind: str, start: int, end: int, message: str) -> dict[str, Any]:
     return {"kind": kind, "start": start, "end": end, "message": message}
-
-
-def scan_quote_marks(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], int | None]:
-    """Quoted stretches in one paragraph, and the offset of an opening mark left unclosed."""
-    spans: list[tuple[int, int]] = []
-    open_at: int | None = None
-    for m in QUOTE_MARK.finditer(text, start, end):
-        i = m.start()
-        ch = m.group()
-        if ch == '"':
-            if open_at is None:
-                open_at = i
-            else:
-                spans.append((open_at, i + 1))
-                open_at = None
-        elif ch in OPEN_MARKS:
-            if open_at is None:
-                open_at = i
-        elif ch in CLOSE_MARKS and open_at is not None:
-            spans.append((open_at, i + 1))
-            open_at = None
-    return spans, open_at
 
 
 class QuotedMask:
@@ -91,32 +67,32 @@ class QuotedMask:
         return i >= 0 and offset < self.ends[i]
 
 
+def opening_mark(text: str, start: int) -> int:
+    """Offset of the mark that opens the quotation whose words begin at `start`."""
+    i = start - 1
+    while i > 0 and text[i].isspace():
+        i -= 1
+    return max(i, 0)
+
+
 def quote_checks(doc: Document) -> tuple[QuotedMask, list[dict[str, Any]]]:
-    """Scan paragraphs once: the quotation mask and the unclosed-quotation warnings."""
-    spans = [(q.start, q.end) for q in doc.quotes]
-    paras = list(paragraphs(doc))
-    unclosed: list[tuple[int, int, int]] = []
-    for idx, (s, e) in enumerate(paras):
-        found, open_at = scan_quote_marks(doc.text, s, e)
-        spans.extend(found)
-        if open_at is not None:
-            spans.append((open_at, e))
-            unclosed.append((idx, open_at, e))
+    """The quotation mask (marks included), and a warning for every quotation the quotes
+    stage marked `unclosed`: open at the end of its paragraph and not taken up by the next."""
+    text = doc.text
+    spans: list[tuple[int, int]] = []
     out = []
-    for idx, open_at, e in unclosed:
-        if idx + 1 < len(paras):
-            ns, ne = paras[idx + 1]
-            head = doc.text[ns:ne].lstrip()[:1]
-            if head and (head == '"' or head in OPEN_MARKS):
-                continue
-        out.append(
-            warning(
-                "unclosed_quote",
-                open_at,
-                e,
-                "A quotation opens here and the paragraph ends without closing it.",
+    for q in doc.quotes:
+        opener = opening_mark(text, q.start)
+        spans.append((opener, min(len(text), q.end + 1)))
+        if q.extra.get("unclosed"):
+            out.append(
+                warning(
+                    "unclosed_quote",
+                    opener,
+                    q.end,
+                    "A quotation opens here and the paragraph ends without closing it.",
+                )
             )
-        )
     return QuotedMask(spans), out[:MAX_PER_KIND]
 
 

@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass
 
 from ficlens.document import Document
 from ficlens.pipeline import Config, stage
+from ficlens.textunits import paragraph_layout
 
 SAMPLE_CHARS = 40_000
 OPENING_CHARS = 4_000
@@ -176,14 +177,6 @@ def uses_single_quotes(text: str, regions: list[tuple[int, int]]) -> bool:
     return singles >= 5 and doubles * 3 < singles
 
 
-def is_hard_wrapped(text: str) -> bool:
-    lines = [len(x) for x in text[:20_000].split("\n") if x.strip()]
-    if len(lines) < 5:
-        return False
-    lines.sort()
-    return lines[len(lines) // 2] < 100
-
-
 def sample_regions(doc: Document, limit: int = SAMPLE_CHARS) -> list[tuple[int, int]]:
     """The first `limit` characters of story text, as (start, end) pieces."""
     out = []
@@ -205,7 +198,7 @@ def excluded_spans(doc: Document, regions: list[tuple[int, int]]) -> list[tuple[
     if doc.quotes:
         spans.extend((max(0, q.start - 1), q.end + 1) for q in doc.quotes)
         return sorted(spans)
-    wrapped = is_hard_wrapped(doc.text)
+    wrapped = paragraph_layout(doc) == "block"
     scan = single_quote_spans if uses_single_quotes(doc.text, regions) else quote_spans_scanned
     for s, e in regions:
         spans.extend(scan(doc.text, s, e, wrapped))

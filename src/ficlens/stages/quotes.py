@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 
 from ficlens.attribution.lexicon import ELISIONS, TAG_WORDS
-from ficlens.document import Document, Quote
+from ficlens.document import Document, ParagraphLayout, Quote
 from ficlens.pipeline import Config, stage
-from ficlens.textunits import story_paragraphs
+from ficlens.textunits import paragraph_layout, story_paragraphs
 
 DOUBLE_MARKS = re.compile('["\u201c\u201d\u201e]')
 SINGLE_MARKS = re.compile("['\u2018\u2019\u201a]")
@@ -153,20 +153,26 @@ def guess_speech(text: str, s: int, e: int, para: tuple[int, int]) -> str:
 
 
 def find_quotes(
-    text: str, regions: list[tuple[int, int]], single: bool | None = None
+    text: str,
+    regions: list[tuple[int, int]],
+    single: bool | None = None,
+    layout: ParagraphLayout | None = None,
 ) -> tuple[list[Quote], list[tuple[int, int]]]:
-    """All quotations in the story regions of `text`, and the paragraphs they were found in."""
+    """All quotations in the story regions of `text`, and the paragraphs they were found in
+    (laid out as `layout` says, detected from the text when not given)."""
     if single is None:
         single = single_convention(text)
-    paras = story_paragraphs(text, regions)
+    paras = story_paragraphs(text, regions, layout)
     quotes: list[Quote] = []
     prev_unclosed: Quote | None = None
     for pi, para in enumerate(paras):
         found = scan_paragraph(text, para[0], para[1], single)
+        last_kept = -1
         for k, (s, e, at_start, _closed) in enumerate(found):
             s2, e2 = trim(text, s, e)
             if e2 <= s2:
                 continue
+            last_kept = k
             q = Quote(s2, e2, speech=guess_speech(text, s2, e2, para))
             q.extra["paragraph"] = pi
             if k == 0 and at_start and prev_unclosed is not None:
@@ -176,9 +182,9 @@ def find_quotes(
             if text[e2 - 1] in DASHES:
                 q.extra["interrupted"] = True
             quotes.append(q)
-        last = quotes[-1] if quotes else None
-        unclosed = bool(found) and not found[-1][3]
-        prev_unclosed = last if unclosed and last is not None and last.extra.get("paragraph") == pi else None
+        # A lone mark at the paragraph's end opens nothing: the quotation before it stays closed.
+        unclosed = bool(found) and not found[-1][3] and last_kept == len(found) - 1
+        prev_unclosed = quotes[-1] if unclosed else None
         if prev_unclosed is not None:
             prev_unclosed.extra["unclosed"] = True
     for q in quotes:
@@ -190,6 +196,6 @@ def find_quotes(
 @stage("quotes", requires=("structure",), provides=("quotes",))
 def quotes_stage(doc: Document, config: Config) -> None:
     single = single_convention(doc.text)
-    doc.quotes, paras = find_quotes(doc.text, list(doc.story_regions()), single)
+    doc.quotes, paras = find_quotes(doc.text, list(doc.story_regions()), single, paragraph_layout(doc))
     doc.layers["paragraphs"] = paras
     doc.layers["quote_convention"] = "single" if single else "double"

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from ficlens import paratext_cues as cues
 from ficlens.document import Chapter, Document, Paratext, Scene
 from ficlens.pipeline import Config, stage
+from ficlens.textunits import WRAP_FILL, WRAP_WIDTHS, detect_layout
 
 TERMINAL = tuple('.!?\u2026"\u201d)]*~')
 NOTE_KINDS = ("author_note", "disclaimer", "summary")
@@ -112,7 +113,8 @@ def wrap_group(text: str, group: list[tuple[int, int, int]]) -> list[Unit]:
         return as_lines
     widths = [e - s for s, e, _ in group]
     widest = max(widths)
-    wrapped = 40 <= widest <= 100 and all(w >= 0.55 * widest for w in widths[:-1])
+    lo, hi = WRAP_WIDTHS
+    wrapped = lo <= widest <= hi and all(w >= WRAP_FILL * widest for w in widths[:-1])
     if not wrapped:
         return as_lines
     head: list[Unit] = []
@@ -580,7 +582,7 @@ def header_fields(doc: Document) -> list[tuple[str, str | list[str]]]:
     return out
 
 
-@stage("structure", provides=("paratext", "chapters", "scenes"))
+@stage("structure", provides=("paratext", "chapters", "scenes", "paragraph_layout"))
 def structure_stage(doc: Document, config: Config) -> None:
     if doc.structure_from_markup:
         doc.paratext = normalise([*doc.paratext, *markup_additions(doc)])
@@ -589,6 +591,7 @@ def structure_stage(doc: Document, config: Config) -> None:
                 Chapter(str(doc.metadata.get("title") or ""), 0, len(doc.text.rstrip()))
             ]
         doc.scenes = scenes_of(doc)
+        doc.layers["paragraph_layout"] = detect_layout(doc.text, list(doc.story_regions()))
         return
     layout = Layout(doc.text)
     layout.classify()
@@ -606,3 +609,4 @@ def structure_stage(doc: Document, config: Config) -> None:
         doc.metadata.setdefault(key, value)
     doc.chapters = layout.chapters(title or str(doc.metadata.get("title") or ""))
     doc.scenes = scenes_of(doc)
+    doc.layers["paragraph_layout"] = detect_layout(doc.text, list(doc.story_regions()))
