@@ -80,7 +80,7 @@ HEADER_LABEL = re.compile(
     r"gift\s+for|for|tags|additional\s+tags|relationships?|language|series|chapters|"
     r"published|updated|completed|packaged|stats|publisher|story\s+url|author\s+url|"
     r"crossover|type|length|feedback|challenge|universe|time\s*line|date|posted|"
-    r"inspired\s+by|song|soundtrack|requested\s+by|request(?:ed)?|requester|reader\s+insert|"
+    r"inspired\s+by|song|soundtrack|requested\s+by(?:\s+[\w@.\-]+){0,3}|request(?:ed)?(?:\s+from(?:\s+[\w@.\-]+){1,3})?|requester|reader\s+insert|"
     r"au|summary\s+of\s+warnings|content\s+warnings?|trigger\s+warnings?|tw|cw)\s*:",
     re.IGNORECASE,
 )
@@ -371,6 +371,8 @@ def header_field(line: str) -> tuple[str, str | list[str]] | None:
         if m is None:
             continue
         value = m.group("value").strip()
+        if key == "relationships":
+            value = re.sub(r"\([^)]*\)", "", value)  # "Jo/Laurie (sort of, eventually)"
         if key not in LIST_FIELDS:
             return key, value
         items = [v.strip() for v in re.split(r"[,;]", value) if v.strip()]

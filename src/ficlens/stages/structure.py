@@ -305,9 +305,13 @@ class Layout:
                     units[i + 1].kind = "other"
                     kind = "title"
                     self.title = u
-                elif not self.block_continues(i):
+                elif not self.block_continues(i) or self.title_block(i):
                     kind = "title"
                     self.title = u
+                    for j in range(i + 1, hi):
+                        if units[j].block != u.block:
+                            break
+                        units[j].kind = units[j].kind or "other"
             if kind is None and cues.loose_label(u.text) and self.in_header_block(i):
                 kind = "other"
             if kind is None:
@@ -336,6 +340,21 @@ class Layout:
         if cues.loose_label(nxt.text) and self.in_header_block(i + 1):
             return False
         return cues.label_kind(nxt.text, zone=True) is None
+
+    def title_block(self, i: int) -> bool:
+        """A title with a line or two under it ("A Wind in the Willows fic, written for the
+        Winter Exchange") at the top of the file, with a labelled note or disclaimer right
+        after the block: the whole block is header."""
+        units = self.units
+        block = [u for u in units[i : i + 4] if u.block == units[i].block]
+        after = units[i + len(block)] if i + len(block) < len(units) else None
+        return (
+            i == 0
+            and 1 < len(block) <= 3
+            and all(len(u.text) <= 120 and not u.heading for u in block)
+            and after is not None
+            and after.kind in NOTE_KINDS
+        )
 
     def in_header_block(self, i: int) -> bool:
         """Whether unit i sits in a block of header lines: a known label ("Pairing:",
