@@ -937,34 +937,108 @@ class Clusterer:
                 target.absorb(c)
 
 
+# Words that open a cast entry written as a description ("The Policeman", "His Valet").
+CAST_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "my", "our"})
+
+
+def cast_key(s: str) -> str:
+    """Case-, dot- and spacing-insensitive key of a cast alias ("Mr van der Luyden" ==
+    "Mr. Van Der Luyden")."""
+    return " ".join(fold(s).replace(".", " ").split())
+
+
+def description_words(alias: str) -> list[str]:
+    """The words of an alias after its determiner ("The Policeman" -> ["Policeman"])."""
+    words = alias.split()
+    if len(words) > 1 and words[0].lower() in CAST_DETERMINERS:
+        return words[1:]
+    return words
+
+
+def lower_case_aliases(aliases: list[str], text: str) -> set[str]:
+    """The cast aliases the story writes in lower case more often than capitalised
+    ("the policeman"): descriptions, not names. One pass over the text for all of them."""
+    phrases: dict[str, list[str]] = {}
+    for alias in aliases:
+        words = description_words(alias)
+        if any(is_title(w) or not w.replace("-", "").replace("'", "").isalpha() for w in words):
+            continue
+        phrases.setdefault(cast_key(" ".join(words)), []).append(alias)
+    if not phrases:
+        return set()
+    alternation = "|".join(
+        r"\s+".join(re.escape(w) for w in key.split()) for key in sorted(phrases, key=len, reverse=True)
+    )
+    lower: Counter[str] = Counter()
+    cap: Counter[str] = Counter()
+    for m in re.finditer(rf"(?<!\w)(?i:{alternation})(?!\w)", text):
+        (lower if m.group()[:1].islower() else cap)[cast_key(m.group())] += 1
+    return {a for key, group in phrases.items() if lower[key] > cap[key] for a in group}
+
+
+def alias_pattern(alias: str, description: bool) -> str:
+    """A regex for one cast alias as a story writes it: the opening determiner in either case,
+    a title with or without its dot, connectors ("van der") in either case, any spacing; a
+    description ("The Policeman") in any case."""
+    out = []
+    words = alias.split()
+    for k, w in enumerate(words):
+        low = w.lower()
+        if description or (k == 0 and len(words) > 1 and low in CAST_DETERMINERS):
+            out.append("(?i:" + re.escape(w) + ")")
+        elif is_title(w):
+            out.append(re.escape(w.rstrip(".")) + r"\.?")
+        elif k > 0 and low in CONNECTORS | {"der", "den", "ten", "ter"}:
+            out.append("(?i:" + re.escape(w) + ")")
+        else:
+            out.append(re.escape(w))
+    return r"\s+".join(out)
+
+
 def cast_forms(doc: Document, cast: list[tuple[str, list[str]]], forms: dict[str, Form]) -> None:
     """Find every cast name and alias in the story (one alternation, one pass)."""
     lookup: dict[str, int] = {}
     for idx, (name, aliases) in enumerate(cast):
         for a in [name, *aliases]:
-            lookup.setdefault(fold(a), idx)
+            lookup.setdefault(cast_key(a), idx)
+            bare = description_words(a)
+            if len(bare) < len(a.split()):
+                lookup.setdefault(cast_key(" ".join(bare)), idx)  # "Policeman" of "The Policeman"
     for f in forms.values():
-        idx = lookup.get(fold(f.text))
+        idx = lookup.get(cast_key(f.text))
         if idx is None and f.title:
-            idx = lookup.get(fold(" ".join(f.parts)))
+            idx = lookup.get(cast_key(" ".join(f.parts)))
         if idx is not None:
             f.cast = idx
-    names = sorted({a for name, aliases in cast for a in [name, *aliases]}, key=len, reverse=True)
-    if not names:
+    text = doc.text
+    alternatives: dict[str, None] = {}
+    lower_case = lower_case_aliases([a for name, aliases in cast for a in [name, *aliases]], text)
+    for name, aliases in cast:
+        described = {a: a in lower_case for a in [name, *aliases]}
+        named = not all(described.values())
+        for a, desc in described.items():
+            # one word ("The Voice") is too common a phrase to stand for someone with a name
+            desc = desc and not (named and len(description_words(a)) < 2)
+            alternatives[alias_pattern(a, desc)] = None
+    if not alternatives:
         return
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in names) + r")(?!\w)")
+    ordered = sorted(alternatives, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)")
     seen = {sp for f in forms.values() for sp in f.spans}
     for rs, re_ in doc.story_regions():
-        for m in pattern.finditer(doc.text, rs, re_):
+        for m in pattern.finditer(text, rs, re_):
             if (m.start(), m.end()) in seen:
                 continue
-            text = m.group()
-            f = forms.get(text)
+            idx = lookup.get(cast_key(m.group()))
+            if idx is None:
+                continue
+            found = " ".join(m.group().split())
+            f = forms.get(found)
             if f is None:
-                parts = [p for p in text.split() if not is_title(p)] or [text]
-                title = text.split()[0] if is_title(text.split()[0]) and len(parts) else None
-                f = forms[text] = Form(text=text, title=title, parts=parts)
-                f.cast = lookup[fold(text)]
+                parts = [p for p in found.split() if not is_title(p)] or [found]
+                title = found.split()[0] if is_title(found.split()[0]) else None
+                f = forms[found] = Form(text=found, title=title, parts=parts)
+                f.cast = idx
             f.spans.append((m.start(), m.end()))
 
 
