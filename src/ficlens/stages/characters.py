@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -573,6 +574,32 @@ def initials(form: Form) -> str | None:
     return None
 
 
+def cast_name_parts(alias: str) -> tuple[str | None, str | None]:
+    """The first name and surname a cast alias gives its character, as the story's own names
+    would: "Mr. Henry Van Der Luyden" -> (Henry, Luyden), "Edward Bear" -> (Edward, Bear),
+    "Mrs. Bennet" -> (None, Bennet), "Pooh" -> (Pooh, None). A description ("The Voice") or a
+    name borrowed from someone else ("Mrs. John Dashwood") gives nothing."""
+    words = alias.split()
+    if not words or words[0].lower() in CAST_DETERMINERS:
+        return None, None
+    title = words[0] if is_title(words[0]) and len(words) > 1 else None
+    parts = [
+        w for w in words if not is_title(w) and w.lower() not in CONNECTORS | {"der", "den", "ten"}
+    ]
+    if not parts or not all(is_cap_word(p) for p in parts):
+        return None, None
+    if any(p.lower() in NOT_NAMES and p.lower() not in SURNAME_WORDS for p in parts):
+        return None, None
+    g, conf = first_name_gender(parts[0])
+    if title and conf >= 0.6 and not compatible(TITLES.get(title_key(title), "U"), g):
+        return None, None  # "Mrs. John Dashwood" names John's wife
+    if len(parts) >= 2:
+        return parts[0], parts[-1]
+    if title and not (title_key(title) in FIRST_NAME_TITLES and is_known_first_name(parts[0])):
+        return None, parts[0]
+    return parts[0], None
+
+
 def pick(cands: list[Cluster], gender: str) -> Cluster | None:
     """The most mentioned candidate compatible with a gender hint."""
     ok = [c for c in cands if c.alive and compatible(gender, c.gender())]
@@ -600,12 +627,12 @@ class Clusterer:
             c = self.new()
             c.cast_name = name
             c.cast_aliases = [name, *aliases]
-            parts = [p for p in name.split() if not is_title(p)]
-            if len(parts) >= 2:
-                c.firsts.add(parts[0])
-                c.lasts.add(fold(parts[-1]))
-            elif parts:
-                c.firsts.add(parts[0])
+            for alias in c.cast_aliases:
+                first, last = cast_name_parts(alias)
+                if first:
+                    c.firsts.add(first)
+                if last:
+                    c.lasts.add(fold(last))
             self.cast_clusters.append(c)
 
     def weight(self, c: Cluster) -> int:
@@ -731,6 +758,8 @@ class Clusterer:
             and kin_names(part, c.firsts)
             and (key in {fold(x) for x in c.firsts} or not together(f, c))
         ]
+        exact = [c for c in by_first if key in {fold(x) for x in c.firsts}]
+        by_first = exact or by_first  # "Tom" is Tom Bertram before Sir Thomas
         g, conf = first_name_gender(part)
         hint = g if conf >= 0.6 else f.gender_hint
         order = (by_first, by_last) if is_known_first_name(part) else (by_last, by_first)
@@ -990,9 +1019,21 @@ def alias_pattern(alias: str, description: bool) -> str:
             out.append(re.escape(w.rstrip(".")) + r"\.?")
         elif k > 0 and low in CONNECTORS | {"der", "den", "ten", "ter"}:
             out.append("(?i:" + re.escape(w) + ")")
-        else:
-            out.append(re.escape(w))
+        else:  # a capital, then any case: "Winnie-the-pooh" is "Winnie-the-Pooh", "Mcbryde" "McBryde"
+            out.append(re.escape(w[0]) + ("(?i:" + re.escape(w[1:]) + ")" if len(w) > 1 else ""))
     return r"\s+".join(out)
+
+
+def unaccented(text: str) -> str:
+    """The text with accents dropped letter for letter ("Thérèse" -> "Therese"), offsets kept."""
+    table: dict[int, str] = {}
+    for ch in set(text):
+        if ord(ch) < 128:
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        if len(base) == 1 and base != ch:
+            table[ord(ch)] = base
+    return text.translate(table) if table else text
 
 
 def cast_forms(doc: Document, cast: list[tuple[str, list[str]]], forms: dict[str, Form]) -> None:
@@ -1019,20 +1060,21 @@ def cast_forms(doc: Document, cast: list[tuple[str, list[str]]], forms: dict[str
         for a, desc in described.items():
             # one word ("The Voice") is too common a phrase to stand for someone with a name
             desc = desc and not (named and len(description_words(a)) < 2)
-            alternatives[alias_pattern(a, desc)] = None
+            alternatives[alias_pattern(unaccented(a), desc)] = None
     if not alternatives:
         return
     ordered = sorted(alternatives, key=len, reverse=True)
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)")
     seen = {sp for f in forms.values() for sp in f.spans}
+    plain = unaccented(text)
     for rs, re_ in doc.story_regions():
-        for m in pattern.finditer(text, rs, re_):
+        for m in pattern.finditer(plain, rs, re_):
             if (m.start(), m.end()) in seen:
                 continue
             idx = lookup.get(cast_key(m.group()))
             if idx is None:
                 continue
-            found = " ".join(m.group().split())
+            found = " ".join(text[m.start() : m.end()].split())
             f = forms.get(found)
             if f is None:
                 parts = [p for p in found.split() if not is_title(p)] or [found]
