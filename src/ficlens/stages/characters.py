@@ -1082,6 +1082,24 @@ def cast_forms(doc: Document, cast: list[tuple[str, list[str]]], forms: dict[str
                 f = forms[found] = Form(text=found, title=title, parts=parts)
                 f.cast = idx
             f.spans.append((m.start(), m.end()))
+    drop_inside_cast(forms)
+
+
+def drop_inside_cast(forms: dict[str, Form]) -> None:
+    """A word found inside a cast name ("Winnie" of "Winnie-the-Pooh", "Luyden" of "Mr. van der
+    Luyden") is part of that name there, not a name of its own: those occurrences go."""
+    cast_spans = sorted(sp for f in forms.values() if f.cast is not None for sp in f.spans)
+    starts = [s for s, _ in cast_spans]
+    for f in forms.values():
+        if f.cast is not None:
+            continue
+        kept = []
+        for s, e in f.spans:
+            k = bisect.bisect_right(starts, s) - 1
+            inside = any(cs <= s and e <= ce and (cs, ce) != (s, e) for cs, ce in cast_spans[max(0, k - 3) : k + 1])
+            if not inside:
+                kept.append((s, e))
+        f.spans = kept
 
 
 def drop_nested(mentions: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -1092,6 +1110,20 @@ def drop_nested(mentions: list[tuple[int, int, str]]) -> list[tuple[int, int, st
             continue
         out.append((s, e, cid))
     return out
+
+
+def beside_cast(c: Cluster) -> bool:
+    """With a cast given, is this name found outside it still a person? The cast already
+    names the people the story is about, so a stray capitalised word (an interjection opening
+    a quote, a place) no longer gets the benefit of the doubt: it must be named as a speaker
+    twice, or be a known first name or a titled name with some sign of a person (a speech verb,
+    a vocative, a possessive, a following he/she)."""
+    speech = sum(f.speech for f in c.forms)
+    if speech >= 2:
+        return True
+    cues = speech + sum(f.vocative + f.possessive + f.he + f.she for f in c.forms)
+    named = any(f.title or first_name_gender(f.parts[0])[1] >= 0.6 for f in c.forms if f.parts)
+    return named and cues >= 1
 
 
 def best_name(c: Cluster) -> str:
@@ -1122,7 +1154,7 @@ def build_characters(doc: Document, config: Config) -> list[Character]:
     if config.cast:
         cast_forms(doc, config.cast, forms)
     classify(forms)
-    accepted = [f for f in forms.values() if accept(f, ex.lower_vocab, tagged)]
+    accepted = [f for f in forms.values() if f.spans and accept(f, ex.lower_vocab, tagged)]
     singular = {p for f in accepted for p in f.parts}
     accepted = [f for f in accepted if not plural(f, singular)]
     heads = {f.text for f in accepted}
@@ -1132,6 +1164,8 @@ def build_characters(doc: Document, config: Config) -> list[Character]:
         if f.descriptive and len(f.parts) > 1 and f.parts[0] in heads and f not in accepted
     ]
     clusters = Clusterer(accepted, config.cast, ex.pronoun_mass()).run()
+    if config.cast:
+        clusters = [c for c in clusters if c.cast_name or beside_cast(c)]
     total = sum(c.count for c in clusters) or 1
     chars: list[Character] = []
     used: set[str] = set()
