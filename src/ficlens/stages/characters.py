@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import accumulate
 
+from ficlens.cast import split_gender
 from ficlens.document import Character, Document, Mention
 from ficlens.names import (
     FEMALE_PRONOUNS,
@@ -139,6 +140,8 @@ class Cluster:
     lasts: set[str] = field(default_factory=set)
     """Surnames, folded (`fold`) so that matching is a set lookup."""
     cast_name: str | None = None
+    cast_gender: str | None = None
+    """The gender the cast gives (`Name [F]`), which outranks any evidence in the text."""
     cast_aliases: list[str] = field(default_factory=list)
     alive: bool = True
 
@@ -179,6 +182,8 @@ class Cluster:
         return m, fm
 
     def gender(self) -> str:
+        if self.cast_gender:
+            return self.cast_gender
         m, fm = self.gender_votes()
         if m > 1.5 * fm and m >= 1:
             return "M"
@@ -193,6 +198,7 @@ class Cluster:
         self.firsts |= other.firsts
         self.lasts |= other.lasts
         self.cast_name = self.cast_name or other.cast_name
+        self.cast_gender = self.cast_gender or other.cast_gender
         self.cast_aliases.extend(other.cast_aliases)
         other.forms = []
         other.alive = False
@@ -625,6 +631,7 @@ class Clusterer:
         self.cast_clusters: list[Cluster] = []
         for name, aliases in cast or []:
             c = self.new()
+            name, c.cast_gender = split_gender(name)
             c.cast_name = name
             c.cast_aliases = [name, *aliases]
             for alias in c.cast_aliases:
@@ -1036,8 +1043,9 @@ def unaccented(text: str) -> str:
     return text.translate(table) if table else text
 
 
-def cast_forms(doc: Document, cast: list[tuple[str, list[str]]], forms: dict[str, Form]) -> None:
+def cast_forms(ex: Extractor, cast: list[tuple[str, list[str]]], forms: dict[str, Form]) -> None:
     """Find every cast name and alias in the story (one alternation, one pass)."""
+    doc = ex.doc
     lookup: dict[str, int] = {}
     for idx, (name, aliases) in enumerate(cast):
         for a in [name, *aliases]:
@@ -1047,8 +1055,8 @@ def cast_forms(doc: Document, cast: list[tuple[str, list[str]]], forms: dict[str
                 lookup.setdefault(cast_key(" ".join(bare)), idx)  # "Policeman" of "The Policeman"
     for f in forms.values():
         idx = lookup.get(cast_key(f.text))
-        if idx is None and f.title:
-            idx = lookup.get(cast_key(" ".join(f.parts)))
+        if idx is None and f.title and compatible(f.title_gender, first_name_gender(f.parts[0])[0]):
+            idx = lookup.get(cast_key(" ".join(f.parts)))  # not "Mrs Charles Musgrove" for Charles
         if idx is not None:
             f.cast = idx
     text = doc.text
@@ -1082,6 +1090,9 @@ def cast_forms(doc: Document, cast: list[tuple[str, list[str]]], forms: dict[str
                 f = forms[found] = Form(text=found, title=title, parts=parts)
                 f.cast = idx
             f.spans.append((m.start(), m.end()))
+            i = bisect.bisect_left(ex.toks.start, m.start())
+            if i < len(ex.sent_of):
+                f.sents.add(ex.sent_of[i])
     drop_inside_cast(forms)
 
 
@@ -1152,7 +1163,7 @@ def build_characters(doc: Document, config: Config) -> list[Character]:
     ex = Extractor(doc, toks, quotes)
     forms = ex.run()
     if config.cast:
-        cast_forms(doc, config.cast, forms)
+        cast_forms(ex, [(split_gender(n)[0], aliases) for n, aliases in config.cast], forms)
     classify(forms)
     accepted = [f for f in forms.values() if f.spans and accept(f, ex.lower_vocab, tagged)]
     singular = {p for f in accepted for p in f.parts}
