@@ -606,6 +606,11 @@ def cast_name_parts(alias: str) -> tuple[str | None, str | None]:
     return parts[0], None
 
 
+def full_names(c: Cluster) -> int:
+    """How often a character is named with more than one name ("Charles Hayter")."""
+    return sum(f.count for f in c.forms if len(f.parts) >= 2)
+
+
 def pick(cands: list[Cluster], gender: str) -> Cluster | None:
     """The most mentioned candidate compatible with a gender hint."""
     ok = [c for c in cands if c.alive and compatible(gender, c.gender())]
@@ -766,7 +771,12 @@ class Clusterer:
             and (key in {fold(x) for x in c.firsts} or not together(f, c))
         ]
         exact = [c for c in by_first if key in {fold(x) for x in c.firsts}]
-        by_first = exact or by_first  # "Tom" is Tom Bertram before Sir Thomas
+        in_cast = [c for c in exact if c.cast_name]
+        by_first = in_cast or exact or by_first  # "Tom" is Tom Bertram before Sir Thomas
+        if len(in_cast) > 1:
+            # two of the cast share the name: a writer spells out "Charles Hayter" because
+            # plain "Charles" means the other Charles, the one seldom named in full
+            by_first = [min(in_cast, key=lambda c: (full_names(c), -c.count))]
         g, conf = first_name_gender(part)
         hint = g if conf >= 0.6 else f.gender_hint
         order = (by_first, by_last) if is_known_first_name(part) else (by_last, by_first)
