@@ -1079,6 +1079,17 @@ def cast_forms(ex: Extractor, cast: list[tuple[str, list[str]]], forms: dict[str
             # one word ("The Voice") is too common a phrase to stand for someone with a name
             desc = desc and not (named and len(description_words(a)) < 2)
             alternatives[alias_pattern(unaccented(a), desc)] = None
+    # a first name that is also a month ("May Welland") the extractor never takes for a name
+    months: dict[str, set[int]] = {}
+    for idx, (name, aliases) in enumerate(cast):
+        for a in [name, *aliases]:
+            first = cast_name_parts(a)[0]
+            if first and first.lower() in SURNAME_WORDS and len(a.split()) > 1:
+                months.setdefault(first, set()).add(idx)
+    for first, owners in months.items():
+        if len(owners) == 1 and cast_key(first) not in lookup:
+            lookup[cast_key(first)] = next(iter(owners))
+            alternatives[re.escape(first)] = None
     if not alternatives:
         return
     ordered = sorted(alternatives, key=len, reverse=True)
@@ -1090,7 +1101,7 @@ def cast_forms(ex: Extractor, cast: list[tuple[str, list[str]]], forms: dict[str
             if (m.start(), m.end()) in seen:
                 continue
             idx = lookup.get(cast_key(m.group()))
-            if idx is None:
+            if idx is None or (m.group() in months and not month_as_name(ex, m.start(), m.end())):
                 continue
             found = " ".join(text[m.start() : m.end()].split())
             f = forms.get(found)
@@ -1104,6 +1115,21 @@ def cast_forms(ex: Extractor, cast: list[tuple[str, list[str]]], forms: dict[str
             if i < len(ex.sent_of):
                 f.sents.add(ex.sent_of[i])
     drop_inside_cast(forms)
+
+
+# Words around a month or a modal verb, never around a person called May or June.
+MONTH_BEFORE = word_set("in of since until till by early late last next this that mid from to")
+MODAL_AFTER = word_set("i we you he she it they not be have there")
+
+
+def month_as_name(ex: Extractor, start: int, end: int) -> bool:
+    """Is "May" here the person? Not after "in"/"of"/"early" (the month), not before a number,
+    and not opening a question ("May I come in?": the verb)."""
+    i = bisect.bisect_left(ex.toks.start, start)
+    j = bisect.bisect_left(ex.toks.start, end)
+    prev = ex.lower[i - 1] if i > 0 else ""
+    nxt = ex.lower[j] if j < len(ex.lower) else ""
+    return prev not in MONTH_BEFORE and not nxt[:1].isdigit() and nxt not in MODAL_AFTER
 
 
 def drop_inside_cast(forms: dict[str, Form]) -> None:
