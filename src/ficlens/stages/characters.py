@@ -9,6 +9,11 @@ names anchor first names, surnames and titled forms; nicknames join their formal
 a name used only in dialogue that fills the gap of a main character's name (first name only vs
 surname only) joins that character. Each step only ever looks at distinct name strings, so the
 stage stays linear in the number of tokens.
+
+With a cast given (`--cast`, `Config(cast=...)`) its names and aliases are found as the story
+writes them (descriptions like "the policeman" in lower case, "Mr" without its dot, "van der"
+in any case, accents or not), each alias lends its first name and surname to the character,
+and a name found outside the cast stays a character only on evidence of a person.
 """
 
 from __future__ import annotations
@@ -596,10 +601,10 @@ def cast_name_parts(alias: str) -> tuple[str | None, str | None]:
         return None, None
     if any(p.lower() in NOT_NAMES and p.lower() not in SURNAME_WORDS for p in parts):
         return None, None
-    g, conf = first_name_gender(parts[0])
-    if title and conf >= 0.6 and not compatible(TITLES.get(title_key(title), "U"), g):
-        return None, None  # "Mrs. John Dashwood" names John's wife
     if len(parts) >= 2:
+        g, conf = first_name_gender(parts[0])
+        if title and conf >= 0.6 and not compatible(TITLES.get(title_key(title), "U"), g):
+            return None, None  # "Mrs. John Dashwood" names John's wife
         return parts[0], parts[-1]
     if title and not (title_key(title) in FIRST_NAME_TITLES and is_known_first_name(parts[0])):
         return None, parts[0]
@@ -1012,9 +1017,8 @@ def lower_case_aliases(aliases: list[str], text: str) -> set[str]:
         phrases.setdefault(cast_key(" ".join(words)), []).append(alias)
     if not phrases:
         return set()
-    alternation = "|".join(
-        r"\s+".join(re.escape(w) for w in key.split()) for key in sorted(phrases, key=len, reverse=True)
-    )
+    keys = sorted(phrases, key=len, reverse=True)
+    alternation = "|".join(r"\s+".join(re.escape(w) for w in key.split()) for key in keys)
     lower: Counter[str] = Counter()
     cap: Counter[str] = Counter()
     for m in re.finditer(rf"(?<!\w)(?i:{alternation})(?!\w)", text):
@@ -1036,7 +1040,7 @@ def alias_pattern(alias: str, description: bool) -> str:
             out.append(re.escape(w.rstrip(".")) + r"\.?")
         elif k > 0 and low in CONNECTORS | {"der", "den", "ten", "ter"}:
             out.append("(?i:" + re.escape(w) + ")")
-        else:  # a capital, then any case: "Winnie-the-pooh" is "Winnie-the-Pooh", "Mcbryde" "McBryde"
+        else:  # a capital, then any case: "Winnie-the-pooh" is "Winnie-the-Pooh"
             out.append(re.escape(w[0]) + ("(?i:" + re.escape(w[1:]) + ")" if len(w) > 1 else ""))
     return r"\s+".join(out)
 
@@ -1079,17 +1083,10 @@ def cast_forms(ex: Extractor, cast: list[tuple[str, list[str]]], forms: dict[str
             # one word ("The Voice") is too common a phrase to stand for someone with a name
             desc = desc and not (named and len(description_words(a)) < 2)
             alternatives[alias_pattern(unaccented(a), desc)] = None
-    # a first name that is also a month ("May Welland") the extractor never takes for a name
-    months: dict[str, set[int]] = {}
-    for idx, (name, aliases) in enumerate(cast):
-        for a in [name, *aliases]:
-            first = cast_name_parts(a)[0]
-            if first and first.lower() in SURNAME_WORDS and len(a.split()) > 1:
-                months.setdefault(first, set()).add(idx)
-    for first, owners in months.items():
-        if len(owners) == 1 and cast_key(first) not in lookup:
-            lookup[cast_key(first)] = next(iter(owners))
-            alternatives[re.escape(first)] = None
+    months = month_first_names(cast, lookup)
+    for first, idx in months.items():
+        lookup[cast_key(first)] = idx
+        alternatives[re.escape(first)] = None
     if not alternatives:
         return
     ordered = sorted(alternatives, key=len, reverse=True)
@@ -1117,6 +1114,22 @@ def cast_forms(ex: Extractor, cast: list[tuple[str, list[str]]], forms: dict[str
     drop_inside_cast(forms)
 
 
+def month_first_names(cast: list[tuple[str, list[str]]], lookup: dict[str, int]) -> dict[str, int]:
+    """First names that are also months ("May Welland"), which the extractor never takes for
+    names, each of one cast member only and not an alias already: name -> cast index."""
+    owners: dict[str, set[int]] = {}
+    for idx, (name, aliases) in enumerate(cast):
+        for a in [name, *aliases]:
+            first = cast_name_parts(a)[0]
+            if first and first.lower() in SURNAME_WORDS and len(a.split()) > 1:
+                owners.setdefault(first, set()).add(idx)
+    return {
+        first: next(iter(idxs))
+        for first, idxs in owners.items()
+        if len(idxs) == 1 and cast_key(first) not in lookup
+    }
+
+
 # Words around a month or a modal verb, never around a person called May or June.
 MONTH_BEFORE = word_set("in of since until till by early late last next this that mid from to")
 MODAL_AFTER = word_set("i we you he she it they not be have there")
@@ -1142,9 +1155,9 @@ def drop_inside_cast(forms: dict[str, Form]) -> None:
             continue
         kept = []
         for s, e in f.spans:
-            k = bisect.bisect_right(starts, s) - 1
-            inside = any(cs <= s and e <= ce and (cs, ce) != (s, e) for cs, ce in cast_spans[max(0, k - 3) : k + 1])
-            if not inside:
+            k = bisect.bisect_right(starts, s)
+            near = cast_spans[max(0, k - 4) : k]  # the few cast names starting at or before s
+            if not any(cs <= s and e <= ce and (cs, ce) != (s, e) for cs, ce in near):
                 kept.append((s, e))
         f.spans = kept
 
