@@ -1014,6 +1014,8 @@ def lower_case_aliases(aliases: list[str], text: str) -> set[str]:
         words = description_words(alias)
         if any(is_title(w) or not w.replace("-", "").replace("'", "").isalpha() for w in words):
             continue
+        if all(w.lower() in NOT_NAMES for w in words):
+            continue  # "Somebody" is anybody
         phrases.setdefault(cast_key(" ".join(words)), []).append(alias)
     if not phrases:
         return set()
