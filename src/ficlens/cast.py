@@ -1,10 +1,31 @@
-"""A user-supplied cast (`--cast FILE`): one character per line, `Canonical Name: alias, alias`."""
+"""A user-supplied cast (`--cast FILE`): one character per line, `Canonical Name: alias, alias`.
+
+A name may carry the character's gender in brackets, `Kanga [F]: Kanga, Roo's mother`, when
+the story alone does not make it plain (M, F, or N for they/them); it travels with the name
+in `Config(cast=...)` and `split_gender` takes it off again.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ficlens.errors import InputError
+
+GENDER_MARK = re.compile(r"\s*\[([MFNmfn])\]\s*$")
+
+
+def split_gender(name: str) -> tuple[str, str | None]:
+    """`Kanga [F]` -> (`Kanga`, `F`); a name without a mark -> (name, None)."""
+    m = GENDER_MARK.search(name)
+    if m is None:
+        return name, None
+    return name[: m.start()].strip(), m.group(1).upper()
+
+
+def with_gender(name: str, gender: str | None) -> str:
+    """The cast name carrying its gender mark (`Kanga`, `F` -> `Kanga [F]`)."""
+    return f"{name} [{gender}]" if gender in ("M", "F", "N") else name
 
 
 def parse_cast(text: str, name: str = "<cast>") -> list[tuple[str, list[str]]]:
@@ -15,9 +36,10 @@ def parse_cast(text: str, name: str = "<cast>") -> list[tuple[str, list[str]]]:
         if not line:
             continue
         canon, _, rest = line.partition(":")
-        canon = canon.strip()
+        canon, gender = split_gender(canon.strip())
         if not canon:
             raise InputError(name, f"line {lineno}: a cast line starts with the character's name")
+        canon = with_gender(canon, gender)
         aliases = [a.strip() for a in rest.split(",") if a.strip()]
         cast.append((canon, aliases))
     if not cast:

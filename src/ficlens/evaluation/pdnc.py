@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ficlens.cast import with_gender
 from ficlens.document import Document, Source
 from ficlens.evaluation import metrics
 
@@ -111,9 +112,13 @@ def canonical_names(cast: list[tuple[str, list[str], str]]) -> dict[str, str]:
     return out
 
 
-def config_cast(novel: Novel) -> list[tuple[str, list[str]]]:
-    """The gold cast in the form `Config(cast=...)` takes."""
-    return [(name, [a for a in aliases if a != name]) for name, aliases, _ in novel.cast]
+def config_cast(novel: Novel, gender: bool = False) -> list[tuple[str, list[str]]]:
+    """The gold cast in the form `Config(cast=...)` takes; with `gender`, each name carries its
+    annotated gender (`Name [F]`, see `ficlens.cast`)."""
+    return [
+        (with_gender(name, g) if gender else name, [a for a in aliases if a != name])
+        for name, aliases, g in novel.cast
+    ]
 
 
 def match_spans(

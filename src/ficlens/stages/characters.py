@@ -9,16 +9,23 @@ names anchor first names, surnames and titled forms; nicknames join their formal
 a name used only in dialogue that fills the gap of a main character's name (first name only vs
 surname only) joins that character. Each step only ever looks at distinct name strings, so the
 stage stays linear in the number of tokens.
+
+With a cast given (`--cast`, `Config(cast=...)`) its names and aliases are found as the story
+writes them (descriptions like "the policeman" in lower case, "Mr" without its dot, "van der"
+in any case, accents or not), each alias lends its first name and surname to the character,
+and a name found outside the cast stays a character only on evidence of a person.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import accumulate
 
+from ficlens.cast import split_gender
 from ficlens.document import Character, Document, Mention
 from ficlens.names import (
     FEMALE_PRONOUNS,
@@ -138,6 +145,8 @@ class Cluster:
     lasts: set[str] = field(default_factory=set)
     """Surnames, folded (`fold`) so that matching is a set lookup."""
     cast_name: str | None = None
+    cast_gender: str | None = None
+    """The gender the cast gives (`Name [F]`), which outranks any evidence in the text."""
     cast_aliases: list[str] = field(default_factory=list)
     alive: bool = True
 
@@ -178,6 +187,8 @@ class Cluster:
         return m, fm
 
     def gender(self) -> str:
+        if self.cast_gender:
+            return self.cast_gender
         m, fm = self.gender_votes()
         if m > 1.5 * fm and m >= 1:
             return "M"
@@ -192,6 +203,7 @@ class Cluster:
         self.firsts |= other.firsts
         self.lasts |= other.lasts
         self.cast_name = self.cast_name or other.cast_name
+        self.cast_gender = self.cast_gender or other.cast_gender
         self.cast_aliases.extend(other.cast_aliases)
         other.forms = []
         other.alive = False
@@ -573,6 +585,37 @@ def initials(form: Form) -> str | None:
     return None
 
 
+def cast_name_parts(alias: str) -> tuple[str | None, str | None]:
+    """The first name and surname a cast alias gives its character, as the story's own names
+    would: "Mr. Henry Van Der Luyden" -> (Henry, Luyden), "Edward Bear" -> (Edward, Bear),
+    "Mrs. Bennet" -> (None, Bennet), "Pooh" -> (Pooh, None). A description ("The Voice") or a
+    name borrowed from someone else ("Mrs. John Dashwood") gives nothing."""
+    words = alias.split()
+    if not words or words[0].lower() in CAST_DETERMINERS:
+        return None, None
+    title = words[0] if is_title(words[0]) and len(words) > 1 else None
+    parts = [
+        w for w in words if not is_title(w) and w.lower() not in CONNECTORS | {"der", "den", "ten"}
+    ]
+    if not parts or not all(is_cap_word(p) for p in parts):
+        return None, None
+    if any(p.lower() in NOT_NAMES and p.lower() not in SURNAME_WORDS for p in parts):
+        return None, None
+    if len(parts) >= 2:
+        g, conf = first_name_gender(parts[0])
+        if title and conf >= 0.6 and not compatible(TITLES.get(title_key(title), "U"), g):
+            return None, None  # "Mrs. John Dashwood" names John's wife
+        return parts[0], parts[-1]
+    if title and not (title_key(title) in FIRST_NAME_TITLES and is_known_first_name(parts[0])):
+        return None, parts[0]
+    return parts[0], None
+
+
+def full_names(c: Cluster) -> int:
+    """How often a character is named with more than one name ("Charles Hayter")."""
+    return sum(f.count for f in c.forms if len(f.parts) >= 2)
+
+
 def pick(cands: list[Cluster], gender: str) -> Cluster | None:
     """The most mentioned candidate compatible with a gender hint."""
     ok = [c for c in cands if c.alive and compatible(gender, c.gender())]
@@ -598,14 +641,15 @@ class Clusterer:
         self.cast_clusters: list[Cluster] = []
         for name, aliases in cast or []:
             c = self.new()
+            name, c.cast_gender = split_gender(name)
             c.cast_name = name
             c.cast_aliases = [name, *aliases]
-            parts = [p for p in name.split() if not is_title(p)]
-            if len(parts) >= 2:
-                c.firsts.add(parts[0])
-                c.lasts.add(fold(parts[-1]))
-            elif parts:
-                c.firsts.add(parts[0])
+            for alias in c.cast_aliases:
+                first, last = cast_name_parts(alias)
+                if first:
+                    c.firsts.add(first)
+                if last:
+                    c.lasts.add(fold(last))
             self.cast_clusters.append(c)
 
     def weight(self, c: Cluster) -> int:
@@ -731,6 +775,13 @@ class Clusterer:
             and kin_names(part, c.firsts)
             and (key in {fold(x) for x in c.firsts} or not together(f, c))
         ]
+        exact = [c for c in by_first if key in {fold(x) for x in c.firsts}]
+        in_cast = [c for c in exact if c.cast_name]
+        by_first = in_cast or exact or by_first  # "Tom" is Tom Bertram before Sir Thomas
+        if len(in_cast) > 1:
+            # two of the cast share the name: a writer spells out "Charles Hayter" because
+            # plain "Charles" means the other Charles, the one seldom named in full
+            by_first = [min(in_cast, key=lambda c: (full_names(c), -c.count))]
         g, conf = first_name_gender(part)
         hint = g if conf >= 0.6 else f.gender_hint
         order = (by_first, by_last) if is_known_first_name(part) else (by_last, by_first)
@@ -937,35 +988,180 @@ class Clusterer:
                 target.absorb(c)
 
 
-def cast_forms(doc: Document, cast: list[tuple[str, list[str]]], forms: dict[str, Form]) -> None:
+# Words that open a cast entry written as a description ("The Policeman", "His Valet").
+CAST_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "my", "our"})
+
+
+def cast_key(s: str) -> str:
+    """Case-, dot- and spacing-insensitive key of a cast alias ("Mr van der Luyden" ==
+    "Mr. Van Der Luyden")."""
+    return " ".join(fold(s).replace(".", " ").split())
+
+
+def description_words(alias: str) -> list[str]:
+    """The words of an alias after its determiner ("The Policeman" -> ["Policeman"])."""
+    words = alias.split()
+    if len(words) > 1 and words[0].lower() in CAST_DETERMINERS:
+        return words[1:]
+    return words
+
+
+def lower_case_aliases(aliases: list[str], text: str) -> set[str]:
+    """The cast aliases the story writes in lower case more often than capitalised
+    ("the policeman"): descriptions, not names. One pass over the text for all of them."""
+    phrases: dict[str, list[str]] = {}
+    for alias in aliases:
+        words = description_words(alias)
+        if any(is_title(w) or not w.replace("-", "").replace("'", "").isalpha() for w in words):
+            continue
+        if all(w.lower() in NOT_NAMES for w in words):
+            continue  # "Somebody" is anybody
+        phrases.setdefault(cast_key(" ".join(words)), []).append(alias)
+    if not phrases:
+        return set()
+    keys = sorted(phrases, key=len, reverse=True)
+    alternation = "|".join(r"\s+".join(re.escape(w) for w in key.split()) for key in keys)
+    lower: Counter[str] = Counter()
+    cap: Counter[str] = Counter()
+    for m in re.finditer(rf"(?<!\w)(?i:{alternation})(?!\w)", text):
+        (lower if m.group()[:1].islower() else cap)[cast_key(m.group())] += 1
+    return {a for key, group in phrases.items() if lower[key] > cap[key] for a in group}
+
+
+def alias_pattern(alias: str, description: bool) -> str:
+    """A regex for one cast alias as a story writes it: the opening determiner in either case,
+    a title with or without its dot, connectors ("van der") in either case, any spacing; a
+    description ("The Policeman") in any case."""
+    out = []
+    words = alias.split()
+    for k, w in enumerate(words):
+        low = w.lower()
+        if description or (k == 0 and len(words) > 1 and low in CAST_DETERMINERS):
+            out.append("(?i:" + re.escape(w) + ")")
+        elif is_title(w):
+            out.append(re.escape(w.rstrip(".")) + r"\.?")
+        elif k > 0 and low in CONNECTORS | {"der", "den", "ten", "ter"}:
+            out.append("(?i:" + re.escape(w) + ")")
+        else:  # a capital, then any case: "Winnie-the-pooh" is "Winnie-the-Pooh"
+            out.append(re.escape(w[0]) + ("(?i:" + re.escape(w[1:]) + ")" if len(w) > 1 else ""))
+    return r"\s+".join(out)
+
+
+def unaccented(text: str) -> str:
+    """The text with accents dropped letter for letter ("Thérèse" -> "Therese"), offsets kept."""
+    table: dict[int, str] = {}
+    for ch in set(text):
+        if ord(ch) < 128:
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        if len(base) == 1 and base != ch:
+            table[ord(ch)] = base
+    return text.translate(table) if table else text
+
+
+def cast_forms(ex: Extractor, cast: list[tuple[str, list[str]]], forms: dict[str, Form]) -> None:
     """Find every cast name and alias in the story (one alternation, one pass)."""
+    doc = ex.doc
     lookup: dict[str, int] = {}
     for idx, (name, aliases) in enumerate(cast):
         for a in [name, *aliases]:
-            lookup.setdefault(fold(a), idx)
+            lookup.setdefault(cast_key(a), idx)
+            bare = description_words(a)
+            if len(bare) < len(a.split()):
+                lookup.setdefault(cast_key(" ".join(bare)), idx)  # "Policeman" of "The Policeman"
     for f in forms.values():
-        idx = lookup.get(fold(f.text))
-        if idx is None and f.title:
-            idx = lookup.get(fold(" ".join(f.parts)))
+        idx = lookup.get(cast_key(f.text))
+        if idx is None and f.title and compatible(f.title_gender, first_name_gender(f.parts[0])[0]):
+            idx = lookup.get(cast_key(" ".join(f.parts)))  # not "Mrs Charles Musgrove" for Charles
         if idx is not None:
             f.cast = idx
-    names = sorted({a for name, aliases in cast for a in [name, *aliases]}, key=len, reverse=True)
-    if not names:
+    text = doc.text
+    alternatives: dict[str, None] = {}
+    lower_case = lower_case_aliases([a for name, aliases in cast for a in [name, *aliases]], text)
+    for name, aliases in cast:
+        described = {a: a in lower_case for a in [name, *aliases]}
+        named = not all(described.values())
+        for a, desc in described.items():
+            # one word ("The Voice") is too common a phrase to stand for someone with a name
+            desc = desc and not (named and len(description_words(a)) < 2)
+            alternatives[alias_pattern(unaccented(a), desc)] = None
+    months = month_first_names(cast, lookup)
+    for first, idx in months.items():
+        lookup[cast_key(first)] = idx
+        alternatives[re.escape(first)] = None
+    if not alternatives:
         return
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in names) + r")(?!\w)")
+    ordered = sorted(alternatives, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)")
     seen = {sp for f in forms.values() for sp in f.spans}
+    plain = unaccented(text)
     for rs, re_ in doc.story_regions():
-        for m in pattern.finditer(doc.text, rs, re_):
+        for m in pattern.finditer(plain, rs, re_):
             if (m.start(), m.end()) in seen:
                 continue
-            text = m.group()
-            f = forms.get(text)
+            idx = lookup.get(cast_key(m.group()))
+            if idx is None or (m.group() in months and not month_as_name(ex, m.start(), m.end())):
+                continue
+            found = " ".join(text[m.start() : m.end()].split())
+            f = forms.get(found)
             if f is None:
-                parts = [p for p in text.split() if not is_title(p)] or [text]
-                title = text.split()[0] if is_title(text.split()[0]) and len(parts) else None
-                f = forms[text] = Form(text=text, title=title, parts=parts)
-                f.cast = lookup[fold(text)]
+                parts = [p for p in found.split() if not is_title(p)] or [found]
+                title = found.split()[0] if is_title(found.split()[0]) else None
+                f = forms[found] = Form(text=found, title=title, parts=parts)
+                f.cast = idx
             f.spans.append((m.start(), m.end()))
+            i = bisect.bisect_left(ex.toks.start, m.start())
+            if i < len(ex.sent_of):
+                f.sents.add(ex.sent_of[i])
+    drop_inside_cast(forms)
+
+
+def month_first_names(cast: list[tuple[str, list[str]]], lookup: dict[str, int]) -> dict[str, int]:
+    """First names that are also months ("May Welland"), which the extractor never takes for
+    names, each of one cast member only and not an alias already: name -> cast index."""
+    owners: dict[str, set[int]] = {}
+    for idx, (name, aliases) in enumerate(cast):
+        for a in [name, *aliases]:
+            first = cast_name_parts(a)[0]
+            if first and first.lower() in SURNAME_WORDS and len(a.split()) > 1:
+                owners.setdefault(first, set()).add(idx)
+    return {
+        first: next(iter(idxs))
+        for first, idxs in owners.items()
+        if len(idxs) == 1 and cast_key(first) not in lookup
+    }
+
+
+# Words around a month or a modal verb, never around a person called May or June.
+MONTH_BEFORE = word_set("in of since until till by early late last next this that mid from to")
+MODAL_AFTER = word_set("i we you he she it they not be have there")
+
+
+def month_as_name(ex: Extractor, start: int, end: int) -> bool:
+    """Is "May" here the person? Not after "in"/"of"/"early" (the month), not before a number,
+    and not opening a question ("May I come in?": the verb)."""
+    i = bisect.bisect_left(ex.toks.start, start)
+    j = bisect.bisect_left(ex.toks.start, end)
+    prev = ex.lower[i - 1] if i > 0 else ""
+    nxt = ex.lower[j] if j < len(ex.lower) else ""
+    return prev not in MONTH_BEFORE and not nxt[:1].isdigit() and nxt not in MODAL_AFTER
+
+
+def drop_inside_cast(forms: dict[str, Form]) -> None:
+    """A word found inside a cast name ("Winnie" of "Winnie-the-Pooh", "Luyden" of "Mr. van der
+    Luyden") is part of that name there, not a name of its own: those occurrences go."""
+    cast_spans = sorted(sp for f in forms.values() if f.cast is not None for sp in f.spans)
+    starts = [s for s, _ in cast_spans]
+    for f in forms.values():
+        if f.cast is not None:
+            continue
+        kept = []
+        for s, e in f.spans:
+            k = bisect.bisect_right(starts, s)
+            near = cast_spans[max(0, k - 4) : k]  # the few cast names starting at or before s
+            if not any(cs <= s and e <= ce and (cs, ce) != (s, e) for cs, ce in near):
+                kept.append((s, e))
+        f.spans = kept
 
 
 def drop_nested(mentions: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -976,6 +1172,20 @@ def drop_nested(mentions: list[tuple[int, int, str]]) -> list[tuple[int, int, st
             continue
         out.append((s, e, cid))
     return out
+
+
+def beside_cast(c: Cluster) -> bool:
+    """With a cast given, is this name found outside it still a person? The cast already
+    names the people the story is about, so a stray capitalised word (an interjection opening
+    a quote, a place) no longer gets the benefit of the doubt: it must be named as a speaker
+    twice, or be a known first name or a titled name with some sign of a person (a speech verb,
+    a vocative, a possessive, a following he/she)."""
+    speech = sum(f.speech for f in c.forms)
+    if speech >= 2:
+        return True
+    cues = speech + sum(f.vocative + f.possessive + f.he + f.she for f in c.forms)
+    named = any(f.title or first_name_gender(f.parts[0])[1] >= 0.6 for f in c.forms if f.parts)
+    return named and cues >= 1
 
 
 def best_name(c: Cluster) -> str:
@@ -1004,9 +1214,9 @@ def build_characters(doc: Document, config: Config) -> list[Character]:
     ex = Extractor(doc, toks, quotes)
     forms = ex.run()
     if config.cast:
-        cast_forms(doc, config.cast, forms)
+        cast_forms(ex, [(split_gender(n)[0], aliases) for n, aliases in config.cast], forms)
     classify(forms)
-    accepted = [f for f in forms.values() if accept(f, ex.lower_vocab, tagged)]
+    accepted = [f for f in forms.values() if f.spans and accept(f, ex.lower_vocab, tagged)]
     singular = {p for f in accepted for p in f.parts}
     accepted = [f for f in accepted if not plural(f, singular)]
     heads = {f.text for f in accepted}
@@ -1016,6 +1226,8 @@ def build_characters(doc: Document, config: Config) -> list[Character]:
         if f.descriptive and len(f.parts) > 1 and f.parts[0] in heads and f not in accepted
     ]
     clusters = Clusterer(accepted, config.cast, ex.pronoun_mass()).run()
+    if config.cast:
+        clusters = [c for c in clusters if c.cast_name or beside_cast(c)]
     total = sum(c.count for c in clusters) or 1
     chars: list[Character] = []
     used: set[str] = set()
