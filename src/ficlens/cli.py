@@ -75,7 +75,7 @@ def main() -> None:
 @main.command()
 @click.argument("path")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="Write JSON here (default: stdout).")
-@click.option("--cast", "cast_path", type=click.Path(dir_okay=False), help="Known characters: `Name: alias, alias` per line.")
+@click.option("--cast", "cast_path", type=click.Path(dir_okay=False), help="Known characters: `Name [F]: alias, alias` per line (gender mark optional).")
 @click.option("--summary", is_flag=True, help="Print a readable summary instead of JSON.")
 @click.option("--indent", type=int, default=None, help="Indent the JSON by this many spaces.")
 @guarded
