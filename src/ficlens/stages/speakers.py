@@ -392,9 +392,14 @@ def verb_like(word: str) -> bool:
 FILLERS = frozenset({",", "again", "then", "now", "at", "once", "too", "in", "out", "up", "forth", "on", "the"})
 
 
-def skip_adverbs(toks: list[tuple[int, int, str]], k: int) -> int:
+def is_adverb(ctx: Context, tok: tuple[int, int, str]) -> bool:
+    """An -ly word that is not a name ("quietly", not "Milly", "Dolly" or "Emily")."""
+    return tok[2].endswith("ly") and tok[0] not in ctx.name_at
+
+
+def skip_adverbs(ctx: Context, toks: list[tuple[int, int, str]], k: int) -> int:
     """Past adverbs and particles ("broke in", "said quietly") to the word that matters."""
-    while k < len(toks) and (toks[k][2].endswith("ly") or toks[k][2] in FILLERS):
+    while k < len(toks) and (is_adverb(ctx, toks[k]) or toks[k][2] in FILLERS):
         k += 1
     return k
 
@@ -405,7 +410,7 @@ def structural_tag(ctx: Context, toks: list[tuple[int, int, str]]) -> tuple[int,
     if not toks:
         return None
     if verb_like(toks[0][2]) or toks[0][2] in ("was", "were", "is", "came"):
-        k = skip_adverbs(toks, 1)
+        k = skip_adverbs(ctx, toks, 1)
         for kk in (k, k + 1):  # "said dour Major Callendar"
             if kk < len(toks):
                 ref, _ = ref_at(ctx, toks, kk)
@@ -418,7 +423,7 @@ def structural_tag(ctx: Context, toks: list[tuple[int, int, str]]) -> tuple[int,
     k = 1
     while k < len(toks) and toks[k][0] < end:
         k += 1
-    k = skip_adverbs(toks, k)
+    k = skip_adverbs(ctx, toks, k)
     if k < len(toks) and (
         toks[k][2] in TAG_VERB_FORMS or (ctx.quote_end not in ".!?" and verb_like(toks[k][2]))
     ):
@@ -444,7 +449,7 @@ def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag
     speech = "thought" if verb in THOUGHT_VERBS else "written" if verb in WRITE_VERBS else None
     speaker: Ref | None = None
     k = v + 1
-    while k < len(toks) and (toks[k][2].endswith("ly") or toks[k][2] == ","):
+    while k < len(toks) and (is_adverb(ctx, toks[k]) or toks[k][2] == ","):
         k += 1
     after_end = toks[v][1]
     if k < len(toks):
@@ -690,7 +695,7 @@ def tagged_after(ctx: Context, text: str, piece: tuple[int, int]) -> bool:
     ref, end = ref_at(ctx, toks, 0)
     if ref is None:
         return False
-    k = skip_adverbs(toks, next((j for j, t in enumerate(toks) if t[0] >= end), len(toks)))
+    k = skip_adverbs(ctx, toks, next((j for j, t in enumerate(toks) if t[0] >= end), len(toks)))
     return k < len(toks) and toks[k][2] in TAG_VERB_FORMS
 
 
