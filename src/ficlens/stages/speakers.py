@@ -742,7 +742,7 @@ def read_paragraph(
         ctx.exclude = set(voc)
         piece = pieces[i + 1]
         right = clause_after(text, q.end + 1, piece[1])
-        if i + 1 < len(qs) and introduces(text, q, piece) and not tagged_after(ctx, text, pieces[i + 2]):
+        if i + 1 < len(qs) and introduces(text, q, piece) and not tagged_after(ctx, text, pieces[i + 2]) and not tagged_after(ctx, text, piece):
             right = []
         left = clause_before(text, pieces[i][0], max(pieces[i][0], q.start - 1))
         reading = reading_lead(left or last_sentence(text, pieces[i][0], max(pieces[i][0], q.start - 1)))
