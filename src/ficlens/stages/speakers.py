@@ -622,7 +622,8 @@ def attribute(
         [q.start for q in doc.quotes],
         [q.end for q in doc.quotes],
     )
-    ctx.name_at = {s: (e, cid, kind) for s, e, cid, kind in idx.items}
+    described = [m for m in idx.descriptions if text[m[0] : m[1]].split()[-1].lower() not in GENDERED_NOUNS]
+    ctx.name_at = {s: (e, cid, kind) for s, e, cid, kind in described + idx.items}
     ctx.ranker = load_ranker() if ranker is True else (ranker or None)
     ctx.collect = collect
     ctx.mention_share = rank_weights(Counter(m[2] for m in idx.items))
