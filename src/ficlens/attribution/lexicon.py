@@ -101,3 +101,12 @@ TAG_VERBS: frozenset[str] = frozenset(
     if not f.endswith("ing") and (f not in SPEECH_LEMMAS or f in ("cut", "read", "say"))
 ) - _NOUN_LIKE - {"written", "begun", "sung", "spoken"}
 """Verb forms that make a speech tag: past tense and third person ("said", "asks")."""
+
+SPEECH_PARTICIPLES: frozenset[str] = frozenset(
+    f for f in SPEECH_VERBS if f.endswith("ing")
+) - frozenset(
+    "thinking reading writing typing texting singing going beginning wondering musing reasoning "
+    "questioning offering noting stating objecting countering managing finishing cutting".split()
+)
+"""Speech verbs in -ing that lead into a quotation ("Henry entered, calling out, "...""):
+the clause's subject speaks."""

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from ficlens.attribution.lexicon import (
     INNER_VOICE_WORDS,
     PRONOUN_GENDER,
+    SPEECH_PARTICIPLES,
     THOUGHT_VERBS,
     WRITTEN_WORDS,
 )
@@ -441,7 +442,9 @@ def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag
             verb = toks[v][2]
             speech = "thought" if verb in THOUGHT_VERBS else "written" if verb in WRITE_VERBS else None
             return Tag(ref, tag_addressee(ctx, toks, v), speech, adjacent=True)
-    verbs = [i for i, t in enumerate(toks) if t[2] in TAG_VERB_FORMS]
+    verbs = [
+        i for i, t in enumerate(toks) if t[2] in TAG_VERB_FORMS or (not after and t[2] in SPEECH_PARTICIPLES)
+    ]
     if not verbs:
         return None
     v = verbs[0] if after else verbs[-1]
