@@ -464,7 +464,7 @@ def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag
             ref, _ = ref_at(ctx, toks, i)
             if ref is None:
                 continue
-            if i > 0 and toks[i - 1][2] in OBJECT_PREPS:
+            if object_of_preposition(toks, i):
                 continue
             speaker = ref
             break
@@ -475,6 +475,15 @@ def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag
     if speaker is None:
         return None
     return Tag(speaker, tag_addressee(ctx, toks, v, after_end), speech)
+
+
+def object_of_preposition(toks: list[tuple[int, int, str]], i: int) -> bool:
+    """Whether the reference at token i follows a preposition ("turned to the General"): an
+    object, not the one speaking."""
+    j = i - 1
+    while j >= 0 and toks[j][2] in DETERMINERS:
+        j -= 1
+    return j >= 0 and toks[j][2] in OBJECT_PREPS
 
 
 def tag_addressee(ctx: Context, toks: list[tuple[int, int, str]], v: int, after: int = -1) -> str | None:
@@ -667,11 +676,15 @@ def attribute(
 
 
 def introduces(text: str, q: Quote, piece: tuple[int, int]) -> bool:
-    """Narration between two quotations that ends in `,` or `:` after a finished sentence
-    ("...tenant?" Sir Thomas replied, "It is...") tags the next quotation, not this one."""
+    """Narration between two quotations that is one clause ending in `,` or `:` after a
+    finished sentence ("...tenant?" Sir Thomas replied, "It is...") tags the next quotation,
+    not this one. Several sentences of narration tag each side with their own clause."""
     body = text[q.start : q.end].rstrip()
     narration = text[piece[0] : piece[1]].rstrip()
-    return bool(body) and body[-1] in ".!?" and narration[-1:] in (",", ":")
+    if not (body and body[-1] in ".!?" and narration[-1:] in (",", ":")):
+        return False
+    toks = tokens(text, *piece)
+    return not any(is_sentence_end(toks, k) for k in range(len(toks) - 1))
 
 
 def lead_beat(ctx: Context, toks: list[tuple[int, int, str]]) -> Tag | None:
