@@ -110,3 +110,12 @@ SPEECH_PARTICIPLES: frozenset[str] = frozenset(
 )
 """Speech verbs in -ing that lead into a quotation ("Henry entered, calling out, "...""):
 the clause's subject speaks."""
+
+SPEECH_NOUNS: frozenset[str] = frozenset(
+    "reply replies answer answers rejoinder retort remark remarks comment comments observation "
+    "response exclamation cry question questions greeting words opening challenge protest "
+    "objection inquiry enquiry explanation suggestion salutation ejaculation verdict".split()
+)
+"""Nouns for an utterance: "..." was his reply / came her answer (the possessor speaks)."""
+TAG_AUXILIARIES: frozenset[str] = frozenset("would was had could did will might".split())
+"""Between a tag's subject and its verb: "he would cry", "she was saying", "he had said"."""

@@ -30,7 +30,10 @@ from dataclasses import dataclass, field
 from ficlens.attribution.lexicon import (
     INNER_VOICE_WORDS,
     PRONOUN_GENDER,
+    SPEECH_LEMMAS,
+    SPEECH_NOUNS,
     SPEECH_PARTICIPLES,
+    TAG_AUXILIARIES,
     THOUGHT_VERBS,
     WRITTEN_WORDS,
 )
@@ -412,6 +415,9 @@ def structural_tag(ctx: Context, toks: list[tuple[int, int, str]]) -> tuple[int,
         return None
     if verb_like(toks[0][2]) or toks[0][2] in ("was", "were", "is", "came"):
         k = skip_adverbs(ctx, toks, 1)
+        owner = utterance_owner(ctx, toks, k)
+        if owner is not None:
+            return 0, owner
         for kk in (k, k + 1):  # "said dour Major Callendar"
             if kk < len(toks):
                 ref, _ = ref_at(ctx, toks, kk)
@@ -425,11 +431,28 @@ def structural_tag(ctx: Context, toks: list[tuple[int, int, str]]) -> tuple[int,
     while k < len(toks) and toks[k][0] < end:
         k += 1
     k = skip_adverbs(ctx, toks, k)
+    if k < len(toks) and toks[k][2] in TAG_AUXILIARIES:
+        k = skip_adverbs(ctx, toks, k + 1)  # "he would cry", "she was saying"
+        said = k < len(toks) and toks[k][2] in TAG_VERB_FORMS | SPEECH_PARTICIPLES | SPEECH_LEMMAS
+        return (k, ref) if said else None
     if k < len(toks) and (
         toks[k][2] in TAG_VERB_FORMS or (ctx.quote_end not in ".!?" and verb_like(toks[k][2]))
     ):
         return k, ref  # any verb after "...," ; after "...!" only a verb of saying
     return None
+
+
+def utterance_owner(ctx: Context, toks: list[tuple[int, int, str]], k: int) -> Ref | None:
+    """ "..." was his reply / came her answer: the owner of a noun for an utterance speaks."""
+    if k + 1 >= len(toks) or toks[k][2] not in ("his", "her", "my", "their"):
+        return None
+    if not any(t[2] in SPEECH_NOUNS for t in toks[k + 1 : k + 4]):
+        return None
+    word = toks[k][2]
+    if word == "my":
+        return Ref(ctx.narrator, "pronoun", toks[k][0])
+    owner = resolve_pronoun(ctx, {"his": "he", "her": "she", "their": "they"}[word], toks[k][0])
+    return Ref(owner, "pronoun", toks[k][0])
 
 
 def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag | None:
