@@ -107,13 +107,23 @@ def alias_table(doc: Document) -> dict[str, str]:
 
 def description_table(doc: Document) -> dict[str, str]:
     """Normalised description -> character id, for characters the cast names by a description
-    ("The Policeman", "His Colleague"): narration writes them in lower case mid-sentence."""
+    ("The Policeman", "His Colleague") or by a title one of them holds far more often than
+    anyone else ("the general" for General Tilney): narration writes them in lower case mid-sentence."""
     table: dict[str, str] = {}
+    titled: dict[str, set[str]] = {}
     for c in doc.characters:
         for a in {c.name, *c.aliases}:
             key = norm_name(a)
             if key.startswith(DETERMINERS) and len(key.split()) >= 2:
                 table.setdefault(key.removeprefix("the "), c.id)
+            words = key.removeprefix("the ").split()
+            if words and words[0] in TITLES and words[0] not in HONORIFICS:
+                titled.setdefault(words[0], set()).add(c.id)
+    weight = {c.id: len(c.mentions) for c in doc.characters}
+    for title, cids in titled.items():
+        ranked = sorted(cids, key=lambda cid: -weight.get(cid, 0))
+        if len(ranked) == 1 or weight.get(ranked[0], 0) >= 3 * max(1, weight.get(ranked[1], 0)):
+            table.setdefault(title, ranked[0])  # "the general": the General the story is about
     return table
 
 
