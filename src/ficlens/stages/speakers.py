@@ -107,6 +107,12 @@ GENDERED_NOUNS: dict[str, str] = {
 }
 """Heads of descriptions that tell a gender ("said his wife"): read like "she"."""
 MAX_CLAUSE_TOKENS = 24
+NONVERBAL = words(
+    "laughed laughs laughing chuckled giggled snickered snorted scoffed sighed sighs groaned moaned "
+    "gasped breathed panted sobbed sniffed sniffled whimpered howled yelped cheered huffed choked "
+    "smiled nodded"
+)
+"""Sounds that are not words: "Margaret laughed." does not introduce the next speech."""
 RANKER_BELOW = 0.56
 """The ranker decides turns the rules can only guess (alternation and weaker), not the
 ones a name cue settles (a vocative in the turn before, a continued speech)."""
@@ -710,6 +716,31 @@ def introduces(text: str, q: Quote, piece: tuple[int, int]) -> bool:
     return not any(is_sentence_end(toks, k) for k in range(len(toks) - 1))
 
 
+def speaking_sentence(
+    ctx: Context, text: str, head: tuple[int, int], prev_tail: tuple[int, int] | None
+) -> Tag | None:
+    """ "But at last she spoke. "Well..."" / "Mrs. Norris began scolding." then a paragraph of
+    speech: a finished sentence just before a quotation that ends on a verb of saying."""
+    if text[head[0] : head[1]].strip():
+        toks = last_sentence(text, *head)
+    elif prev_tail is not None and text[prev_tail[0] - 1 : prev_tail[0]] in ("", "\n"):
+        toks = last_sentence(text, *prev_tail)  # a paragraph of narration only
+    else:
+        return None
+    comma = next((k for k in range(len(toks) - 1, -1, -1) if toks[k][2] == ","), None)
+    end = len(toks)
+    if comma is not None and toks[comma + 1 : comma + 2] and toks[comma + 1][2].endswith("ing"):
+        end = comma  # "Anne answered, lifting her head."
+    k = end - 1
+    while k >= 0 and (is_adverb(ctx, toks[k]) or toks[k][2] in FILLERS):
+        k -= 1
+    if k < 0 or toks[k][2] in NONVERBAL or not (
+        toks[k][2] in TAG_VERB_FORMS or toks[k][2] in SPEECH_PARTICIPLES
+    ):
+        return None
+    return find_tag(ctx, toks[: k + 1], after=False)
+
+
 def lead_beat(ctx: Context, toks: list[tuple[int, int, str]]) -> Tag | None:
     """A sentence that leads into the quotation with ';' or ':' and no verb of saying ("Mara
     shook her head: "..."" / "he frowned; "...""): its subject speaks."""
@@ -782,7 +813,12 @@ def read_paragraph(
         ctx.exclude = set(voc)
         piece = pieces[i + 1]
         right = clause_after(text, q.end + 1, piece[1])
-        if i + 1 < len(qs) and introduces(text, q, piece) and not tagged_after(ctx, text, pieces[i + 2]) and not tagged_after(ctx, text, piece):
+        if (
+            i + 1 < len(qs)
+            and introduces(text, q, piece)
+            and not tagged_after(ctx, text, pieces[i + 2])
+            and not tagged_after(ctx, text, piece)
+        ):
             right = []
         left = clause_before(text, pieces[i][0], max(pieces[i][0], q.start - 1))
         reading = reading_lead(left or last_sentence(text, pieces[i][0], max(pieces[i][0], q.start - 1)))
@@ -797,6 +833,8 @@ def read_paragraph(
         tag = inner_voice(ctx, left) or inner_voice(ctx, right) or find_tag(ctx, right, after=True)
         if tag is None and left:
             tag = find_tag(ctx, left, after=False)
+        if tag is None and i == 0 and not left:
+            tag = speaking_sentence(ctx, text, pieces[0], prev_tail)
         if tag is None and right and right[0][2] in ("it", "which") and reading_lead(right):
             tag = Tag(None, None, "written", adjacent=True)  # "..." It read.
         lead = text[max(ps, q.start - 4) : q.start - 1].rstrip()[-1:]
