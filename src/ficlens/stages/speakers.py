@@ -81,6 +81,7 @@ PAST_IRREGULAR = words(
     "made rose sat stood kept held drew bit swore wrote read thought felt"
 )
 NOT_VERBS = words("indeed need speed seed deed bed red hundred kindred wicked naked sacred ragged")
+GO = words("went go goes")
 CONTINUE_VERBS = words(
     "continued continues added adds went resumed resumes pursued persisted proceeded repeated "
     "concluded finished"
@@ -392,6 +393,14 @@ def sentence_initial(text: str, offset: int, floor: int) -> bool:
     return k < floor or text[k] in ".!?;:\u2014"
 
 
+def saying(toks: list[tuple[int, int, str]], k: int) -> bool:
+    """A verb of saying at token k; "went" only as "went on" ("And he went." is not a tag)."""
+    word = toks[k][2]
+    if word in GO:
+        return k + 1 < len(toks) and toks[k + 1][2] == "on"
+    return word in TAG_VERB_FORMS
+
+
 def verb_like(word: str) -> bool:
     """A tag verb from the list, or any past-tense form ("contradicted", "chattered")."""
     return word in TAG_VERB_FORMS or word in PAST_IRREGULAR or (
@@ -442,7 +451,7 @@ def structural_tag(ctx: Context, toks: list[tuple[int, int, str]]) -> tuple[int,
         said = k < len(toks) and toks[k][2] in TAG_VERB_FORMS | SPEECH_PARTICIPLES | SPEECH_LEMMAS
         return (k, ref) if said else None
     if k < len(toks) and (
-        toks[k][2] in TAG_VERB_FORMS or (ctx.quote_end not in ".!?" and verb_like(toks[k][2]))
+        saying(toks, k) or (ctx.quote_end not in ".!?" and verb_like(toks[k][2]) and toks[k][2] not in GO)
     ):
         return k, ref  # any verb after "...," ; after "...!" only a verb of saying
     return None
@@ -472,7 +481,7 @@ def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag
             speech = "thought" if verb in THOUGHT_VERBS else "written" if verb in WRITE_VERBS else None
             return Tag(ref, tag_addressee(ctx, toks, v), speech, adjacent=True)
     verbs = [
-        i for i, t in enumerate(toks) if t[2] in TAG_VERB_FORMS or (not after and t[2] in SPEECH_PARTICIPLES)
+        i for i, t in enumerate(toks) if saying(toks, i) or (not after and t[2] in SPEECH_PARTICIPLES)
     ]
     if not verbs:
         return None
