@@ -725,6 +725,17 @@ def introduces(text: str, q: Quote, piece: tuple[int, int]) -> bool:
     return not any(is_sentence_end(toks, k) for k in range(len(toks) - 1))
 
 
+def weaker_than_lead(text: str, q: Quote, tag: Tag) -> bool:
+    """A pronoun after the quotation ("..." He broke off.) yields to a clause that introduces
+    it with a name ("Callendar laughed, and said, "...""): the name is certain, the pronoun
+    only resolved."""
+    return (
+        tag.speaker is not None
+        and tag.speaker.kind == "pronoun"
+        and text[max(0, q.start - 4) : q.start - 1].rstrip()[-1:] in (",", ":")
+    )
+
+
 def speaking_sentence(
     ctx: Context, text: str, head: tuple[int, int], prev_tail: tuple[int, int] | None
 ) -> Tag | None:
@@ -840,8 +851,9 @@ def read_paragraph(
                 reading = reading_aside(lead)
         ctx.quote_end = text[q.start : q.end].rstrip()[-1:]
         tag = inner_voice(ctx, left) or inner_voice(ctx, right) or find_tag(ctx, right, after=True)
-        if tag is None and left:
-            tag = find_tag(ctx, left, after=False)
+        own_lead = bool(text[pieces[i][0] : max(pieces[i][0], q.start - 1)].strip())
+        if left and (tag is None or (own_lead and weaker_than_lead(text, q, tag))):
+            tag = find_tag(ctx, left, after=False) or tag
         if tag is None and i == 0 and not left:
             tag = speaking_sentence(ctx, text, pieces[0], prev_tail)
         if tag is None and right and right[0][2] in ("it", "which") and reading_lead(right):
