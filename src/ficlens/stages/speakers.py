@@ -497,6 +497,8 @@ def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag
         ref, after_end = ref_at(ctx, toks, k)
         if ref is not None and (ref.kind != "pronoun" or toks[k][2] in SUBJECTS_OR_YOU):
             speaker = ref
+    if speaker is None and coordinated(ctx, toks, v):
+        speaker = clause_subject(ctx, toks, v)
     if speaker is None:
         for i in range(v - 1, -1, -1):
             ref, _ = ref_at(ctx, toks, i)
@@ -513,6 +515,28 @@ def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag
     if speaker is None:
         return None
     return Tag(speaker, tag_addressee(ctx, toks, v, after_end), speech)
+
+
+def coordinated(ctx: Context, toks: list[tuple[int, int, str]], v: int) -> bool:
+    """Whether the verb at v shares the subject of an earlier verb ("Callendar laughed, and
+    said"): "and" right before it, past adverbs."""
+    k = v - 1
+    while k >= 0 and (is_adverb(ctx, toks[k]) or toks[k][2] in ("then", "at", "once", "again")):
+        k -= 1
+    return k > 0 and toks[k][2] == "and"
+
+
+def clause_subject(ctx: Context, toks: list[tuple[int, int, str]], v: int) -> Ref | None:
+    """The first reference of the sentence that is not the object of a preposition: the
+    subject of "Henry, about an hour afterwards, came into the room where Eleanor sat, and said"."""
+    for i in range(v - 1, -1, -1):
+        ref, end = ref_at(ctx, toks, i)
+        if ref is None or not ref.cid or object_of_preposition(toks, i):
+            continue
+        k = skip_adverbs(ctx, toks, next((j for j in range(i, v) if toks[j][0] >= end), v))
+        if k < v and (verb_like(toks[k][2]) or toks[k][2] in TAG_AUXILIARIES):
+            return ref
+    return None
 
 
 def object_of_preposition(toks: list[tuple[int, int, str]], i: int) -> bool:
