@@ -82,6 +82,8 @@ PAST_IRREGULAR = words(
 )
 NOT_VERBS = words("indeed need speed seed deed bed red hundred kindred wicked naked sacred ragged")
 GO = words("went go goes")
+OUT_VERBS = words("burst broke came escaped issued fell dropped")
+"""Verbs of words coming out of someone: "There burst from Philip the exclamation"."""
 CONTINUE_VERBS = words(
     "continued continues added adds went resumed resumes pursued persisted proceeded repeated "
     "concluded finished"
@@ -483,6 +485,9 @@ def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag
     verbs = [
         i for i, t in enumerate(toks) if saying(toks, i) or (not after and t[2] in SPEECH_PARTICIPLES)
     ]
+    source = utterance_source(ctx, toks)
+    if source is not None:
+        return Tag(source, None, None, adjacent=after)
     if not verbs:
         return None
     v = verbs[0] if after else verbs[-1]
@@ -515,6 +520,25 @@ def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag
     if speaker is None:
         return None
     return Tag(speaker, tag_addressee(ctx, toks, v, after_end), speech)
+
+
+def utterance_source(ctx: Context, toks: list[tuple[int, int, str]]) -> Ref | None:
+    """Where words come from, said outright: "burst from Philip", "was uttered by Captain
+    Wentworth", "cut in the clear voice of Inspector Ratcliffe"."""
+    for i, t in enumerate(toks[:-1]):
+        word = t[2]
+        if word == "from" and any(p[2] in OUT_VERBS for p in toks[max(0, i - 3) : i]):
+            pass
+        elif word == "by" and i > 0 and (toks[i - 1][2] in TAG_VERB_FORMS or toks[i - 1][2] == "uttered"):
+            pass
+        elif word == "of" and i > 0 and toks[i - 1][2] in ("voice", "lips"):
+            pass
+        else:
+            continue
+        ref, _ = ref_at(ctx, toks, i + 1)
+        if ref is not None and ref.cid and ref.kind != "pronoun":
+            return ref
+    return None
 
 
 def coordinated(ctx: Context, toks: list[tuple[int, int, str]], v: int) -> bool:
