@@ -268,8 +268,8 @@ def ref_at(ctx: Context, toks: list[tuple[int, int, str]], k: int) -> tuple[Ref 
             if gender:
                 pron = "he" if gender == "M" else "she"
                 return Ref(resolve_pronoun(ctx, pron, tok[0]), "nominal", tok[0]), toks[j][1]
-            if not toks[j][2].isalpha():
-                break
+            if not toks[j][2].isalpha() or verb_like(toks[j][2]):
+                break  # "the revelation made Aram's eyes": not "the Aram"
     return None, tok[1]
 
 
@@ -396,11 +396,13 @@ def sentence_initial(text: str, offset: int, floor: int) -> bool:
 
 
 def saying(toks: list[tuple[int, int, str]], k: int) -> bool:
-    """A verb of saying at token k; "went" only as "went on" ("And he went." is not a tag)."""
+    """A verb of saying at token k; "went" only as "went on" ("And he went." is not a tag),
+    and not "said nothing"."""
     word = toks[k][2]
+    nxt = toks[k + 1][2] if k + 1 < len(toks) else ""
     if word in GO:
-        return k + 1 < len(toks) and toks[k + 1][2] == "on"
-    return word in TAG_VERB_FORMS
+        return nxt == "on"
+    return word in TAG_VERB_FORMS and nxt != "nothing"  # "but said nothing in return"
 
 
 def verb_like(word: str) -> bool:
