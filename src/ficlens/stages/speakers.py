@@ -140,6 +140,7 @@ class Tag:
     speech: str | None = None
     adjacent: bool = False
     """True when the tag directly follows the quotation ("..." she said)."""
+    verb: str = ""
 
 
 @dataclass
@@ -483,7 +484,7 @@ def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag
             v, ref = hit
             verb = toks[v][2]
             speech = "thought" if verb in THOUGHT_VERBS else "written" if verb in WRITE_VERBS else None
-            return Tag(ref, tag_addressee(ctx, toks, v), speech, adjacent=True)
+            return Tag(ref, tag_addressee(ctx, toks, v), speech, adjacent=True, verb=verb)
     verbs = [
         i for i, t in enumerate(toks) if saying(toks, i) or (not after and t[2] in SPEECH_PARTICIPLES)
     ]
@@ -518,10 +519,10 @@ def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag
         if speaker is not None and verb in ADDRESS_VERBS and k < len(toks):
             ref, _ = ref_at(ctx, toks, k)
             if ref is not None and ref.cid:
-                return Tag(speaker, ref.cid, speech)
+                return Tag(speaker, ref.cid, speech, verb=verb)
     if speaker is None:
         return None
-    return Tag(speaker, tag_addressee(ctx, toks, v, after_end), speech)
+    return Tag(speaker, tag_addressee(ctx, toks, v, after_end), speech, verb=verb)
 
 
 def utterance_source(ctx: Context, toks: list[tuple[int, int, str]]) -> Ref | None:
@@ -775,15 +776,26 @@ def introduces(text: str, q: Quote, piece: tuple[int, int]) -> bool:
     return not any(is_sentence_end(toks, k) for k in range(len(toks) - 1))
 
 
-def weaker_than_lead(text: str, q: Quote, tag: Tag) -> bool:
-    """A pronoun after the quotation ("..." He broke off.) yields to a clause that introduces
-    it with a name ("Callendar laughed, and said, "...""): the name is certain, the pronoun
-    only resolved."""
-    return (
-        tag.speaker is not None
-        and tag.speaker.kind == "pronoun"
-        and text[max(0, q.start - 4) : q.start - 1].rstrip()[-1:] in (",", ":")
-    )
+def weaker_than_lead(
+    ctx: Context, text: str, q: Quote, tag: Tag, left: list[tuple[int, int, str]]
+) -> bool:
+    """Whether the tag after a quotation yields to the clause that leads into it: a pronoun
+    ("..." He broke off.) to a clause ending in `,` or `:` ("Callendar laughed, and said,
+    "...""), the name being certain and the pronoun only resolved; a sound ("..." Red
+    sighed) to a verb of saying right before the quotation ("he quietly replied "..."")."""
+    if tag.speaker is None:
+        return False
+    if tag.speaker.kind == "pronoun" and text[max(0, q.start - 4) : q.start - 1].rstrip()[-1:] in (",", ":"):
+        return True
+    k = skip_adverbs_back(ctx, left, len(left) - 1)
+    return tag.verb in NONVERBAL and k >= 0 and saying(left, k)
+
+
+def skip_adverbs_back(ctx: Context, toks: list[tuple[int, int, str]], k: int) -> int:
+    """Back past adverbs and particles from token k ("replied quietly")."""
+    while k >= 0 and (is_adverb(ctx, toks[k]) or toks[k][2] in FILLERS):
+        k -= 1
+    return k
 
 
 def speaking_sentence(
@@ -883,14 +895,15 @@ def read_paragraph(
         ctx.exclude = set(voc)
         piece = pieces[i + 1]
         right = clause_after(text, q.end + 1, piece[1])
+        left = clause_before(text, pieces[i][0], max(pieces[i][0], q.start - 1))
+        own_lead = bool(text[pieces[i][0] : max(pieces[i][0], q.start - 1)].strip())
         if (
             i + 1 < len(qs)
             and introduces(text, q, piece)
             and not tagged_after(ctx, text, pieces[i + 2])
-            and not tagged_after(ctx, text, piece)
+            and (not tagged_after(ctx, text, piece) or (own_lead and find_tag(ctx, left, after=False)))
         ):
-            right = []
-        left = clause_before(text, pieces[i][0], max(pieces[i][0], q.start - 1))
+            right = []  # '...before he answered "..." Red sighed, "please..."': Red's is the next
         reading = reading_lead(left or last_sentence(text, pieces[i][0], max(pieces[i][0], q.start - 1)))
         if i == 0 and not left and prev_tail is not None:
             if introduces_next(text, prev_tail):
@@ -901,8 +914,7 @@ def read_paragraph(
                 reading = reading_aside(lead)
         ctx.quote_end = text[q.start : q.end].rstrip()[-1:]
         tag = inner_voice(ctx, left) or inner_voice(ctx, right) or find_tag(ctx, right, after=True)
-        own_lead = bool(text[pieces[i][0] : max(pieces[i][0], q.start - 1)].strip())
-        if left and (tag is None or (own_lead and weaker_than_lead(text, q, tag))):
+        if left and (tag is None or (own_lead and weaker_than_lead(ctx, text, q, tag, left))):
             tag = find_tag(ctx, left, after=False) or tag
         if tag is None and i == 0 and not left:
             tag = speaking_sentence(ctx, text, pieces[0], prev_tail)
