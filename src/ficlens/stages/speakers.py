@@ -529,14 +529,13 @@ def utterance_source(ctx: Context, toks: list[tuple[int, int, str]]) -> Ref | No
     """Where words come from, said outright: "burst from Philip", "was uttered by Captain
     Wentworth", "cut in the clear voice of Inspector Ratcliffe"."""
     for i, t in enumerate(toks[:-1]):
-        word = t[2]
-        if word == "from" and any(p[2] in OUT_VERBS for p in toks[max(0, i - 3) : i]):
-            pass
-        elif word == "by" and i > 0 and (toks[i - 1][2] in TAG_VERB_FORMS or toks[i - 1][2] == "uttered"):
-            pass
-        elif word == "of" and i > 0 and toks[i - 1][2] in ("voice", "lips"):
-            pass
-        else:
+        before = toks[i - 1][2] if i else ""
+        source = (
+            (t[2] == "from" and any(p[2] in OUT_VERBS for p in toks[max(0, i - 3) : i]))
+            or (t[2] == "by" and (before in TAG_VERB_FORMS or before == "uttered"))
+            or (t[2] == "of" and before in ("voice", "lips"))
+        )
+        if not source:
             continue
         ref, _ = ref_at(ctx, toks, i + 1)
         if ref is not None and ref.cid and ref.kind != "pronoun":
