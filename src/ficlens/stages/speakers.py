@@ -208,10 +208,13 @@ def tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 
 
 def is_sentence_end(toks: list[tuple[int, int, str]], i: int) -> bool:
+    """A stop that ends a sentence: not the dot of "Mr." or of an initial ("M. Riviere")."""
     t = toks[i][2]
     if t not in SENTENCE_END:
         return False
-    return not (t == "." and i > 0 and toks[i - 1][2] in ABBREVIATIONS)
+    prev = toks[i - 1][2] if i > 0 else ""
+    initial = len(prev) == 1 and prev.isalpha() and prev not in ("a", "i")
+    return not (t == "." and (prev in ABBREVIATIONS or initial) and toks[i - 1][1] == toks[i][0])
 
 
 def clause_after(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
