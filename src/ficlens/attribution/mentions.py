@@ -16,7 +16,7 @@ from ficlens.document import Document
 
 _GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
 CAPITALISED = re.compile(
-    rf"(?:\b[Tt]he{_GAP})?\b[A-Z][\w'\u2019-]*\.?(?:{_GAP}(?:(?:of|de|van|von){_GAP})?[A-Z][\w'\u2019-]*\.?)*"
+    rf"(?:\b[Tt]he{_GAP})?\b[A-Z][\w'\u2019-]*\.?(?:{_GAP}(?:(?:of|de|van|von|der|den|du|la|le|da|di|del|ten|ter){_GAP}){{0,2}}[A-Z][\w'\u2019-]*\.?)*"
 )
 WORD_SPLIT = re.compile(r"[^\s]+")
 DESCRIPTION = re.compile(
