@@ -82,6 +82,8 @@ PAST_IRREGULAR = words(
 )
 NOT_VERBS = words("indeed need speed seed deed bed red hundred kindred wicked naked sacred ragged")
 GO = words("went go goes")
+PERCEIVE_VERBS = words("heard hear hears made make makes let lets bade bid watched saw")
+"""Verbs after which a name and a plain verb of saying lead into speech ("heard May rejoin")."""
 OUT_VERBS = words("burst broke came escaped issued fell dropped")
 """Verbs of words coming out of someone: "There burst from Philip the exclamation"."""
 CONTINUE_VERBS = words(
@@ -489,7 +491,9 @@ def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag
             speech = "thought" if verb in THOUGHT_VERBS else "written" if verb in WRITE_VERBS else None
             return Tag(ref, tag_addressee(ctx, toks, v), speech, adjacent=True, verb=verb)
     verbs = [
-        i for i, t in enumerate(toks) if saying(toks, i) or (not after and t[2] in SPEECH_PARTICIPLES)
+        i
+        for i, t in enumerate(toks)
+        if saying(toks, i) or (not after and (t[2] in SPEECH_PARTICIPLES or bare_saying(ctx, toks, i)))
     ]
     source = utterance_source(ctx, toks)
     if source is not None:
@@ -526,6 +530,16 @@ def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag
     if speaker is None:
         return None
     return Tag(speaker, tag_addressee(ctx, toks, v, after_end), speech, verb=verb)
+
+
+def bare_saying(ctx: Context, toks: list[tuple[int, int, str]], i: int) -> bool:
+    """A verb of saying in its plain form that still leads into a quotation: "came to the
+    table to say", "heard May rejoin", "made Mrs Rattery ask"."""
+    if toks[i][2] not in SPEECH_LEMMAS or toks[i][2] in ("read", "write", "type", "text", "think") or i == 0:
+        return False
+    if toks[i - 1][2] == "to":
+        return True
+    return i >= 2 and toks[i - 1][0] in ctx.name_at and toks[i - 2][2] in PERCEIVE_VERBS
 
 
 def utterance_source(ctx: Context, toks: list[tuple[int, int, str]]) -> Ref | None:
