@@ -112,7 +112,8 @@ the clause's subject speaks."""
 
 _SPEECH_NOUNS = """reply replies answer answers rejoinder retort remark remarks comment comments
 observation response exclamation cry question questions greeting words opening challenge protest
-objection inquiry enquiry explanation suggestion salutation ejaculation verdict"""
+objection inquiry enquiry explanation suggestion salutation ejaculation verdict address reasoning
+speech word entreaty appeal"""
 SPEECH_NOUNS: frozenset[str] = frozenset(_SPEECH_NOUNS.split())
 """Nouns for an utterance: "..." was his reply / came her answer (the possessor speaks)."""
 TAG_AUXILIARIES: frozenset[str] = frozenset(["would", "was", "had", "could", "did", "will", "might"])

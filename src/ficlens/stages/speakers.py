@@ -82,6 +82,9 @@ PAST_IRREGULAR = words(
 )
 NOT_VERBS = words("indeed need speed seed deed bed red hundred kindred wicked naked sacred ragged")
 GO = words("went go goes")
+COPULAS = words("was were is came")
+"""Opening a clause after a quotation: "..." was Mary's reasoning / came the Collector's voice."""
+POSSESSED = re.compile(r"(?:['\u2019]s| s)\s+([a-z]+(?:\s+[a-z]+){0,2})")
 PERCEIVE_VERBS = words("heard hear hears made make makes let lets bade bid watched saw")
 """Verbs after which a name and a plain verb of saying lead into speech ("heard May rejoin")."""
 OUT_VERBS = words("burst broke came escaped issued fell dropped")
@@ -438,14 +441,16 @@ def structural_tag(ctx: Context, toks: list[tuple[int, int, str]]) -> tuple[int,
     name and a verb, is a tag whatever the verb ("contradicted Major Callendar")."""
     if not toks:
         return None
-    if verb_like(toks[0][2]) or toks[0][2] in ("was", "were", "is", "came"):
+    if verb_like(toks[0][2]) or toks[0][2] in COPULAS:
         k = skip_adverbs(ctx, toks, 1)
         owner = utterance_owner(ctx, toks, k)
         if owner is not None:
             return 0, owner
         for kk in (k, k + 1):  # "said dour Major Callendar"
             if kk < len(toks):
-                ref, _ = ref_at(ctx, toks, kk)
+                ref, end = ref_at(ctx, toks, kk)
+                if ref is not None and toks[0][2] not in COPULAS and possessor_only(ctx, end):
+                    return None  # "answered Daisy's mamma": not Daisy
                 if ref is not None and (ref.kind != "pronoun" or toks[kk][2] in SUBJECTS_OR_YOU):
                     return 0, ref
         return None
@@ -511,7 +516,7 @@ def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag
     if k < len(toks):
         ref, after_end = ref_at(ctx, toks, k)
         if ref is not None and (ref.kind != "pronoun" or toks[k][2] in SUBJECTS_OR_YOU):
-            speaker = ref
+            speaker = None if possessor_only(ctx, after_end) else ref
     if speaker is None and coordinated(ctx, toks, v):
         speaker = clause_subject(ctx, toks, v)
     if speaker is None:
@@ -540,6 +545,16 @@ def bare_saying(ctx: Context, toks: list[tuple[int, int, str]], i: int) -> bool:
     if toks[i - 1][2] == "to":
         return True
     return i >= 2 and toks[i - 1][0] in ctx.name_at and toks[i - 2][2] in PERCEIVE_VERBS
+
+
+def possessor_only(ctx: Context, end: int) -> bool:
+    """Whether the name ending at `end` only owns the one meant ("Daisy's mamma", "Daisy s
+    mamma" with a lost apostrophe), unless what it owns is a voice or words."""
+    m = POSSESSED.match(ctx.doc.text, end)
+    if not m:
+        return False
+    owned = m.group(1).lower().split()[:3]  # "Edmund's only reply"
+    return not any(w in SPEECH_NOUNS or w in ("voice", "lips", "tones", "tone") for w in owned)
 
 
 def utterance_source(ctx: Context, toks: list[tuple[int, int, str]]) -> Ref | None:
