@@ -544,7 +544,11 @@ def bare_saying(ctx: Context, toks: list[tuple[int, int, str]], i: int) -> bool:
         return False
     if toks[i - 1][2] == "to":
         return True
-    return i >= 2 and toks[i - 1][0] in ctx.name_at and toks[i - 2][2] in PERCEIVE_VERBS
+    for j in range(i - 1, max(0, i - 4), -1):  # the name before the verb may be several words
+        hit = ctx.name_at.get(toks[j][0])
+        if hit is not None and hit[0] >= toks[i - 1][1] - 1:
+            return toks[j - 1][2] in PERCEIVE_VERBS
+    return False
 
 
 def possessor_only(ctx: Context, end: int) -> bool:
