@@ -142,3 +142,8 @@ def test_pdnc_explicit_tags_on_a_novel_with_described_characters() -> None:
     attribute(doc)
     result = pdnc.score_novel(novel, doc)
     assert result["speaker_accuracy_explicit"] >= 0.87
+
+
+def test_a_lower_case_pronoun_after_an_exclamation_continues_the_sentence() -> None:
+    text = 'Milly looked up at Tobin.\n"You are so original!" she exulted.\n'
+    assert attributed(text)[0][1:] == ("milly", "anaphoric")

@@ -465,10 +465,9 @@ def structural_tag(ctx: Context, toks: list[tuple[int, int, str]]) -> tuple[int,
         k = skip_adverbs(ctx, toks, k + 1)  # "he would cry", "she was saying"
         said = k < len(toks) and toks[k][2] in TAG_VERB_FORMS | SPEECH_PARTICIPLES | SPEECH_LEMMAS
         return (k, ref) if said else None
-    if k < len(toks) and (
-        saying(toks, k) or (ctx.quote_end not in ".!?" and verb_like(toks[k][2]) and toks[k][2] not in GO)
-    ):
-        return k, ref  # any verb after "...," ; after "...!" only a verb of saying
+    going_on = ctx.quote_end not in ".!?" or (ctx.quote_end in "!?" and ctx.doc.text[toks[0][0]].islower())
+    if k < len(toks) and (saying(toks, k) or (going_on and verb_like(toks[k][2]) and toks[k][2] not in GO)):
+        return k, ref  # any verb after "...," or "...!" she (the sentence goes on); else a verb of saying
     return None
 
 
