@@ -101,3 +101,20 @@ TAG_VERBS: frozenset[str] = frozenset(
     if not f.endswith("ing") and (f not in SPEECH_LEMMAS or f in ("cut", "read", "say"))
 ) - _NOUN_LIKE - {"written", "begun", "sung", "spoken"}
 """Verb forms that make a speech tag: past tense and third person ("said", "asks")."""
+
+_NOT_LEADING = """thinking reading writing typing texting singing going beginning wondering musing
+reasoning questioning offering noting stating objecting countering managing finishing cutting"""
+SPEECH_PARTICIPLES: frozenset[str] = frozenset(
+    f for f in SPEECH_VERBS if f.endswith("ing")
+) - frozenset(_NOT_LEADING.split())
+"""Speech verbs in -ing that lead into a quotation ("Henry entered, calling out, "...""):
+the clause's subject speaks."""
+
+_SPEECH_NOUNS = """reply replies answer answers rejoinder retort remark remarks comment comments
+observation response exclamation cry question questions greeting words opening challenge protest
+objection inquiry enquiry explanation suggestion salutation ejaculation verdict address reasoning
+speech word entreaty appeal"""
+SPEECH_NOUNS: frozenset[str] = frozenset(_SPEECH_NOUNS.split())
+"""Nouns for an utterance: "..." was his reply / came her answer (the possessor speaks)."""
+TAG_AUXILIARIES: frozenset[str] = frozenset(["would", "was", "had", "could", "did", "will", "might"])
+"""Between a tag's subject and its verb: "he would cry", "she was saying", "he had said"."""

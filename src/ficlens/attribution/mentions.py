@@ -16,9 +16,15 @@ from ficlens.document import Document
 
 _GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
 CAPITALISED = re.compile(
-    rf"(?:\b[Tt]he{_GAP})?\b[A-Z][\w'\u2019-]*\.?(?:{_GAP}(?:(?:of|de|van|von){_GAP})?[A-Z][\w'\u2019-]*\.?)*"
+    rf"(?:\b[Tt]he{_GAP})?\b[A-Z][\w'\u2019-]*\.?(?:{_GAP}(?:(?:of|de|van|von|der|den|du|la|le|da|di|del|ten|ter){_GAP}){{0,2}}[A-Z][\w'\u2019-]*\.?)*"
 )
 WORD_SPLIT = re.compile(r"[^\s]+")
+DESCRIPTION = re.compile(
+    rf"\b(?:[Tt]he|[Hh]is|[Hh]er|[Aa]n?){_GAP}[a-z][\w'\u2019-]*(?:,?{_GAP}[a-z][\w'\u2019-]*){{0,{4}}}"
+)
+"""A lower-case description ("the beach attendant", "his colleague"): a character when the
+cast names someone that way ("The Beach Attendant")."""
+DETERMINERS = ("the ", "his ", "her ", "a ", "an ")
 MAX_ALIAS_WORDS = 5
 
 
@@ -36,6 +42,9 @@ class MentionIndex:
 
     items: list[tuple[int, int, str, str]] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)
+    descriptions: list[tuple[int, int, str, str]] = field(default_factory=list)
+    """Lower-case descriptions that are a character's cast name ("the policeman"): kept apart,
+    because narrators also use such words as epithets for named characters ("the painter")."""
 
     def build(self) -> MentionIndex:
         self.items.sort()
@@ -96,6 +105,50 @@ def alias_table(doc: Document) -> dict[str, str]:
     return table
 
 
+def description_table(doc: Document) -> dict[str, str]:
+    """Normalised description -> character id, for characters the cast names by a description
+    ("The Policeman", "His Colleague") or by a title one of them holds far more often than
+    anyone else ("the general" for General Tilney): narration writes them in lower case mid-sentence."""
+    table: dict[str, str] = {}
+    titled: dict[str, set[str]] = {}
+    for c in doc.characters:
+        for a in {c.name, *c.aliases}:
+            key = norm_name(a)
+            if key.startswith(DETERMINERS) and len(key.split()) >= 2:
+                table.setdefault(key.removeprefix("the "), c.id)
+            words = key.removeprefix("the ").split()
+            if words and words[0] in TITLES and words[0] not in HONORIFICS:
+                titled.setdefault(words[0], set()).add(c.id)
+    weight = {c.id: len(c.mentions) for c in doc.characters}
+    for title, cids in titled.items():
+        ranked = sorted(cids, key=lambda cid: -weight.get(cid, 0))
+        if len(ranked) == 1 or weight.get(ranked[0], 0) >= 3 * max(1, weight.get(ranked[1], 0)):
+            table.setdefault(title, ranked[0])  # "the general": the General the story is about
+    return table
+
+
+def scan_descriptions(
+    text: str, regions: list[tuple[int, int]], table: dict[str, str]
+) -> list[tuple[int, int, str, str]]:
+    """Mentions of characters by their descriptive names, the longest match first."""
+    out: list[tuple[int, int, str, str]] = []
+    if not table:
+        return out
+    for rs, re_ in regions:
+        for m in DESCRIPTION.finditer(text, rs, re_):
+            words = [(w.start(), w.end()) for w in WORD_SPLIT.finditer(text, m.start(), m.end())]
+            for k in range(len(words), 1, -1):
+                key = norm_name(text[words[0][0] : words[k - 1][1]].replace(",", ""))
+                cid = table.get(key.removeprefix("the ")) if key.startswith("the ") else table.get(key)
+                if cid is not None:
+                    e = words[k - 1][1]
+                    while not text[e - 1].isalnum():
+                        e -= 1
+                    out.append((words[0][0], e, cid, "name"))
+                    break
+    return out
+
+
 def scan_names(
     text: str, regions: list[tuple[int, int]], table: dict[str, str]
 ) -> list[tuple[int, int, str, str]]:
@@ -139,8 +192,12 @@ def mention_index(doc: Document) -> tuple[MentionIndex, dict[int, str]]:
             elif m.start not in seen:
                 seen.add(m.start)
                 idx.items.append((m.start, m.end, c.id, m.kind))
-    for item in scan_names(doc.text, list(doc.story_regions()), alias_table(doc)):
+    regions = list(doc.story_regions())
+    for item in scan_names(doc.text, regions, alias_table(doc)):
         if item[0] not in seen:
             seen.add(item[0])
             idx.items.append(item)
+    idx.descriptions = [
+        m for m in scan_descriptions(doc.text, regions, description_table(doc)) if m[0] not in seen
+    ]
     return idx.build(), pronouns

@@ -30,6 +30,10 @@ from dataclasses import dataclass, field
 from ficlens.attribution.lexicon import (
     INNER_VOICE_WORDS,
     PRONOUN_GENDER,
+    SPEECH_LEMMAS,
+    SPEECH_NOUNS,
+    SPEECH_PARTICIPLES,
+    TAG_AUXILIARIES,
     THOUGHT_VERBS,
     WRITTEN_WORDS,
 )
@@ -77,6 +81,14 @@ PAST_IRREGULAR = words(
     "made rose sat stood kept held drew bit swore wrote read thought felt"
 )
 NOT_VERBS = words("indeed need speed seed deed bed red hundred kindred wicked naked sacred ragged")
+GO = words("went go goes")
+COPULAS = words("was were is came")
+"""Opening a clause after a quotation: "..." was Mary's reasoning / came the Collector's voice."""
+POSSESSED = re.compile(r"(?:['\u2019]s| s)\s+([a-z]+(?:\s+[a-z]+){0,2})")
+PERCEIVE_VERBS = words("heard hear hears made make makes let lets bade bid watched saw")
+"""Verbs after which a name and a plain verb of saying lead into speech ("heard May rejoin")."""
+OUT_VERBS = words("burst broke came escaped issued fell dropped")
+"""Verbs of words coming out of someone: "There burst from Philip the exclamation"."""
 CONTINUE_VERBS = words(
     "continued continues added adds went resumed resumes pursued persisted proceeded repeated "
     "concluded finished"
@@ -103,6 +115,12 @@ GENDERED_NOUNS: dict[str, str] = {
 }
 """Heads of descriptions that tell a gender ("said his wife"): read like "she"."""
 MAX_CLAUSE_TOKENS = 24
+NONVERBAL = words(
+    "laughed laughs laughing chuckled giggled snickered snorted scoffed sighed sighs groaned moaned "
+    "gasped breathed panted sobbed sniffed sniffled whimpered howled yelped cheered huffed choked "
+    "smiled nodded"
+)
+"""Sounds that are not words: "Margaret laughed." does not introduce the next speech."""
 RANKER_BELOW = 0.56
 """The ranker decides turns the rules can only guess (alternation and weaker), not the
 ones a name cue settles (a vocative in the turn before, a continued speech)."""
@@ -127,6 +145,7 @@ class Tag:
     speech: str | None = None
     adjacent: bool = False
     """True when the tag directly follows the quotation ("..." she said)."""
+    verb: str = ""
 
 
 @dataclass
@@ -194,10 +213,13 @@ def tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 
 
 def is_sentence_end(toks: list[tuple[int, int, str]], i: int) -> bool:
+    """A stop that ends a sentence: not the dot of "Mr." or of an initial ("M. Riviere")."""
     t = toks[i][2]
     if t not in SENTENCE_END:
         return False
-    return not (t == "." and i > 0 and toks[i - 1][2] in ABBREVIATIONS)
+    prev = toks[i - 1][2] if i > 0 else ""
+    initial = len(prev) == 1 and prev.isalpha() and prev not in ("a", "i")
+    return not (t == "." and (prev in ABBREVIATIONS or initial) and toks[i - 1][1] == toks[i][0])
 
 
 def clause_after(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -255,8 +277,8 @@ def ref_at(ctx: Context, toks: list[tuple[int, int, str]], k: int) -> tuple[Ref 
             if gender:
                 pron = "he" if gender == "M" else "she"
                 return Ref(resolve_pronoun(ctx, pron, tok[0]), "nominal", tok[0]), toks[j][1]
-            if not toks[j][2].isalpha():
-                break
+            if not toks[j][2].isalpha() or verb_like(toks[j][2]):
+                break  # "the revelation made Aram's eyes": not "the Aram"
     return None, tok[1]
 
 
@@ -382,6 +404,16 @@ def sentence_initial(text: str, offset: int, floor: int) -> bool:
     return k < floor or text[k] in ".!?;:\u2014"
 
 
+def saying(toks: list[tuple[int, int, str]], k: int) -> bool:
+    """A verb of saying at token k; "went" only as "went on" ("And he went." is not a tag),
+    and not "said nothing"."""
+    word = toks[k][2]
+    nxt = toks[k + 1][2] if k + 1 < len(toks) else ""
+    if word in GO:
+        return nxt == "on"
+    return word in TAG_VERB_FORMS and nxt != "nothing"  # "but said nothing in return"
+
+
 def verb_like(word: str) -> bool:
     """A tag verb from the list, or any past-tense form ("contradicted", "chattered")."""
     return word in TAG_VERB_FORMS or word in PAST_IRREGULAR or (
@@ -392,9 +424,14 @@ def verb_like(word: str) -> bool:
 FILLERS = frozenset({",", "again", "then", "now", "at", "once", "too", "in", "out", "up", "forth", "on", "the"})
 
 
-def skip_adverbs(toks: list[tuple[int, int, str]], k: int) -> int:
+def is_adverb(ctx: Context, tok: tuple[int, int, str]) -> bool:
+    """An -ly word that is not a name ("quietly", not "Milly", "Dolly" or "Emily")."""
+    return tok[2].endswith("ly") and tok[0] not in ctx.name_at
+
+
+def skip_adverbs(ctx: Context, toks: list[tuple[int, int, str]], k: int) -> int:
     """Past adverbs and particles ("broke in", "said quietly") to the word that matters."""
-    while k < len(toks) and (toks[k][2].endswith("ly") or toks[k][2] in FILLERS):
+    while k < len(toks) and (is_adverb(ctx, toks[k]) or toks[k][2] in FILLERS):
         k += 1
     return k
 
@@ -404,11 +441,16 @@ def structural_tag(ctx: Context, toks: list[tuple[int, int, str]]) -> tuple[int,
     name and a verb, is a tag whatever the verb ("contradicted Major Callendar")."""
     if not toks:
         return None
-    if verb_like(toks[0][2]) or toks[0][2] in ("was", "were", "is", "came"):
-        k = skip_adverbs(toks, 1)
+    if verb_like(toks[0][2]) or toks[0][2] in COPULAS:
+        k = skip_adverbs(ctx, toks, 1)
+        owner = utterance_owner(ctx, toks, k)
+        if owner is not None:
+            return 0, owner
         for kk in (k, k + 1):  # "said dour Major Callendar"
             if kk < len(toks):
-                ref, _ = ref_at(ctx, toks, kk)
+                ref, end = ref_at(ctx, toks, kk)
+                if ref is not None and toks[0][2] not in COPULAS and possessor_only(ctx, end):
+                    return None  # "answered Daisy's mamma": not Daisy
                 if ref is not None and (ref.kind != "pronoun" or toks[kk][2] in SUBJECTS_OR_YOU):
                     return 0, ref
         return None
@@ -418,12 +460,28 @@ def structural_tag(ctx: Context, toks: list[tuple[int, int, str]]) -> tuple[int,
     k = 1
     while k < len(toks) and toks[k][0] < end:
         k += 1
-    k = skip_adverbs(toks, k)
-    if k < len(toks) and (
-        toks[k][2] in TAG_VERB_FORMS or (ctx.quote_end not in ".!?" and verb_like(toks[k][2]))
-    ):
-        return k, ref  # any verb after "...," ; after "...!" only a verb of saying
+    k = skip_adverbs(ctx, toks, k)
+    if k < len(toks) and toks[k][2] in TAG_AUXILIARIES:
+        k = skip_adverbs(ctx, toks, k + 1)  # "he would cry", "she was saying"
+        said = k < len(toks) and toks[k][2] in TAG_VERB_FORMS | SPEECH_PARTICIPLES | SPEECH_LEMMAS
+        return (k, ref) if said else None
+    going_on = ctx.quote_end not in ".!?" or (ctx.quote_end in "!?" and ctx.doc.text[toks[0][0]].islower())
+    if k < len(toks) and (saying(toks, k) or (going_on and verb_like(toks[k][2]) and toks[k][2] not in GO)):
+        return k, ref  # any verb after "...," or "...!" she (the sentence goes on); else a verb of saying
     return None
+
+
+def utterance_owner(ctx: Context, toks: list[tuple[int, int, str]], k: int) -> Ref | None:
+    """ "..." was his reply / came her answer: the owner of a noun for an utterance speaks."""
+    if k + 1 >= len(toks) or toks[k][2] not in ("his", "her", "my", "their"):
+        return None
+    if not any(t[2] in SPEECH_NOUNS for t in toks[k + 1 : k + 4]):
+        return None
+    word = toks[k][2]
+    if word == "my":
+        return Ref(ctx.narrator, "pronoun", toks[k][0])
+    owner = resolve_pronoun(ctx, {"his": "he", "her": "she", "their": "they"}[word], toks[k][0])
+    return Ref(owner, "pronoun", toks[k][0])
 
 
 def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag | None:
@@ -435,8 +493,15 @@ def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag
             v, ref = hit
             verb = toks[v][2]
             speech = "thought" if verb in THOUGHT_VERBS else "written" if verb in WRITE_VERBS else None
-            return Tag(ref, tag_addressee(ctx, toks, v), speech, adjacent=True)
-    verbs = [i for i, t in enumerate(toks) if t[2] in TAG_VERB_FORMS]
+            return Tag(ref, tag_addressee(ctx, toks, v), speech, adjacent=True, verb=verb)
+    verbs = [
+        i
+        for i, t in enumerate(toks)
+        if saying(toks, i) or (not after and (t[2] in SPEECH_PARTICIPLES or bare_saying(ctx, toks, i)))
+    ]
+    source = utterance_source(ctx, toks)
+    if source is not None:
+        return Tag(source, None, None, adjacent=after)
     if not verbs:
         return None
     v = verbs[0] if after else verbs[-1]
@@ -444,29 +509,104 @@ def find_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag
     speech = "thought" if verb in THOUGHT_VERBS else "written" if verb in WRITE_VERBS else None
     speaker: Ref | None = None
     k = v + 1
-    while k < len(toks) and (toks[k][2].endswith("ly") or toks[k][2] == ","):
+    while k < len(toks) and (is_adverb(ctx, toks[k]) or toks[k][2] == ","):
         k += 1
     after_end = toks[v][1]
     if k < len(toks):
         ref, after_end = ref_at(ctx, toks, k)
         if ref is not None and (ref.kind != "pronoun" or toks[k][2] in SUBJECTS_OR_YOU):
-            speaker = ref
+            speaker = None if possessor_only(ctx, after_end) else ref
+    if speaker is None and coordinated(ctx, toks, v):
+        speaker = clause_subject(ctx, toks, v)
     if speaker is None:
         for i in range(v - 1, -1, -1):
             ref, _ = ref_at(ctx, toks, i)
             if ref is None:
                 continue
-            if i > 0 and toks[i - 1][2] in OBJECT_PREPS:
+            if object_of_preposition(toks, i):
                 continue
             speaker = ref
             break
         if speaker is not None and verb in ADDRESS_VERBS and k < len(toks):
             ref, _ = ref_at(ctx, toks, k)
             if ref is not None and ref.cid:
-                return Tag(speaker, ref.cid, speech)
+                return Tag(speaker, ref.cid, speech, verb=verb)
     if speaker is None:
         return None
-    return Tag(speaker, tag_addressee(ctx, toks, v, after_end), speech)
+    return Tag(speaker, tag_addressee(ctx, toks, v, after_end), speech, verb=verb)
+
+
+def bare_saying(ctx: Context, toks: list[tuple[int, int, str]], i: int) -> bool:
+    """A verb of saying in its plain form that still leads into a quotation: "came to the
+    table to say", "heard May rejoin", "made Mrs Rattery ask"."""
+    if toks[i][2] not in SPEECH_LEMMAS or toks[i][2] in ("read", "write", "type", "text", "think") or i == 0:
+        return False
+    if toks[i - 1][2] == "to":
+        return True
+    for j in range(i - 1, max(0, i - 4), -1):  # the name before the verb may be several words
+        hit = ctx.name_at.get(toks[j][0])
+        if hit is not None and hit[0] >= toks[i - 1][1] - 1:
+            return toks[j - 1][2] in PERCEIVE_VERBS
+    return False
+
+
+def possessor_only(ctx: Context, end: int) -> bool:
+    """Whether the name ending at `end` only owns the one meant ("Daisy's mamma", "Daisy s
+    mamma" with a lost apostrophe), unless what it owns is a voice or words."""
+    m = POSSESSED.match(ctx.doc.text, end)
+    if not m:
+        return False
+    owned = m.group(1).lower().split()[:3]  # "Edmund's only reply"
+    return not any(w in SPEECH_NOUNS or w in ("voice", "lips", "tones", "tone") for w in owned)
+
+
+def utterance_source(ctx: Context, toks: list[tuple[int, int, str]]) -> Ref | None:
+    """Where words come from, said outright: "burst from Philip", "was uttered by Captain
+    Wentworth", "cut in the clear voice of Inspector Ratcliffe"."""
+    for i, t in enumerate(toks[:-1]):
+        before = toks[i - 1][2] if i else ""
+        source = (
+            (t[2] == "from" and any(p[2] in OUT_VERBS for p in toks[max(0, i - 3) : i]))
+            or (t[2] == "by" and (before in TAG_VERB_FORMS or before == "uttered"))
+            or (t[2] == "of" and before in ("voice", "lips"))
+        )
+        if not source:
+            continue
+        ref, _ = ref_at(ctx, toks, i + 1)
+        if ref is not None and ref.cid and ref.kind != "pronoun":
+            return ref
+    return None
+
+
+def coordinated(ctx: Context, toks: list[tuple[int, int, str]], v: int) -> bool:
+    """Whether the verb at v shares the subject of an earlier verb ("Callendar laughed, and
+    said"): "and" right before it, past adverbs."""
+    k = v - 1
+    while k >= 0 and (is_adverb(ctx, toks[k]) or toks[k][2] in ("then", "at", "once", "again")):
+        k -= 1
+    return k > 0 and toks[k][2] == "and"
+
+
+def clause_subject(ctx: Context, toks: list[tuple[int, int, str]], v: int) -> Ref | None:
+    """The first reference of the sentence that is not the object of a preposition: the
+    subject of "Henry, about an hour afterwards, came into the room where Eleanor sat, and said"."""
+    for i in range(v - 1, -1, -1):
+        ref, end = ref_at(ctx, toks, i)
+        if ref is None or not ref.cid or object_of_preposition(toks, i):
+            continue
+        k = skip_adverbs(ctx, toks, next((j for j in range(i, v) if toks[j][0] >= end), v))
+        if k < v and (verb_like(toks[k][2]) or toks[k][2] in TAG_AUXILIARIES):
+            return ref
+    return None
+
+
+def object_of_preposition(toks: list[tuple[int, int, str]], i: int) -> bool:
+    """Whether the reference at token i follows a preposition ("turned to the General"): an
+    object, not the one speaking."""
+    j = i - 1
+    while j >= 0 and toks[j][2] in DETERMINERS:
+        j -= 1
+    return j >= 0 and toks[j][2] in OBJECT_PREPS
 
 
 def tag_addressee(ctx: Context, toks: list[tuple[int, int, str]], v: int, after: int = -1) -> str | None:
@@ -617,7 +757,8 @@ def attribute(
         [q.start for q in doc.quotes],
         [q.end for q in doc.quotes],
     )
-    ctx.name_at = {s: (e, cid, kind) for s, e, cid, kind in idx.items}
+    described = [m for m in idx.descriptions if text[m[0] : m[1]].split()[-1].lower() not in GENDERED_NOUNS]
+    ctx.name_at = {s: (e, cid, kind) for s, e, cid, kind in described + idx.items}
     ctx.ranker = load_ranker() if ranker is True else (ranker or None)
     ctx.collect = collect
     ctx.mention_share = rank_weights(Counter(m[2] for m in idx.items))
@@ -658,11 +799,62 @@ def attribute(
 
 
 def introduces(text: str, q: Quote, piece: tuple[int, int]) -> bool:
-    """Narration between two quotations that ends in `,` or `:` after a finished sentence
-    ("...tenant?" Sir Thomas replied, "It is...") tags the next quotation, not this one."""
+    """Narration between two quotations that is one clause ending in `,` or `:` after a
+    finished sentence ("...tenant?" Sir Thomas replied, "It is...") tags the next quotation,
+    not this one. Several sentences of narration tag each side with their own clause."""
     body = text[q.start : q.end].rstrip()
     narration = text[piece[0] : piece[1]].rstrip()
-    return bool(body) and body[-1] in ".!?" and narration[-1:] in (",", ":")
+    if not (body and body[-1] in ".!?" and narration[-1:] in (",", ":")):
+        return False
+    toks = tokens(text, *piece)
+    return not any(is_sentence_end(toks, k) for k in range(len(toks) - 1))
+
+
+def weaker_than_lead(
+    ctx: Context, text: str, q: Quote, tag: Tag, left: list[tuple[int, int, str]]
+) -> bool:
+    """Whether the tag after a quotation yields to the clause that leads into it: a pronoun
+    ("..." He broke off.) to a clause ending in `,` or `:` ("Callendar laughed, and said,
+    "...""), the name being certain and the pronoun only resolved; a sound ("..." Red
+    sighed) to a verb of saying right before the quotation ("he quietly replied "..."")."""
+    if tag.speaker is None:
+        return False
+    if tag.speaker.kind == "pronoun" and text[max(0, q.start - 4) : q.start - 1].rstrip()[-1:] in (",", ":"):
+        return True
+    k = skip_adverbs_back(ctx, left, len(left) - 1)
+    return tag.verb in NONVERBAL and k >= 0 and saying(left, k)
+
+
+def skip_adverbs_back(ctx: Context, toks: list[tuple[int, int, str]], k: int) -> int:
+    """Back past adverbs and particles from token k ("replied quietly")."""
+    while k >= 0 and (is_adverb(ctx, toks[k]) or toks[k][2] in FILLERS):
+        k -= 1
+    return k
+
+
+def speaking_sentence(
+    ctx: Context, text: str, head: tuple[int, int], prev_tail: tuple[int, int] | None
+) -> Tag | None:
+    """ "But at last she spoke. "Well..."" / "Mrs. Norris began scolding." then a paragraph of
+    speech: a finished sentence just before a quotation that ends on a verb of saying."""
+    if text[head[0] : head[1]].strip():
+        toks = last_sentence(text, *head)
+    elif prev_tail is not None and text[prev_tail[0] - 1 : prev_tail[0]] in ("", "\n"):
+        toks = last_sentence(text, *prev_tail)  # a paragraph of narration only
+    else:
+        return None
+    comma = next((k for k in range(len(toks) - 1, -1, -1) if toks[k][2] == ","), None)
+    end = len(toks)
+    if comma is not None and toks[comma + 1 : comma + 2] and toks[comma + 1][2].endswith("ing"):
+        end = comma  # "Anne answered, lifting her head."
+    k = end - 1
+    while k >= 0 and (is_adverb(ctx, toks[k]) or toks[k][2] in FILLERS):
+        k -= 1
+    if k < 0 or toks[k][2] in NONVERBAL or not (
+        toks[k][2] in TAG_VERB_FORMS or toks[k][2] in SPEECH_PARTICIPLES
+    ):
+        return None
+    return find_tag(ctx, toks[: k + 1], after=False)
 
 
 def lead_beat(ctx: Context, toks: list[tuple[int, int, str]]) -> Tag | None:
@@ -690,7 +882,7 @@ def tagged_after(ctx: Context, text: str, piece: tuple[int, int]) -> bool:
     ref, end = ref_at(ctx, toks, 0)
     if ref is None:
         return False
-    k = skip_adverbs(toks, next((j for j, t in enumerate(toks) if t[0] >= end), len(toks)))
+    k = skip_adverbs(ctx, toks, next((j for j, t in enumerate(toks) if t[0] >= end), len(toks)))
     return k < len(toks) and toks[k][2] in TAG_VERB_FORMS
 
 
@@ -737,9 +929,15 @@ def read_paragraph(
         ctx.exclude = set(voc)
         piece = pieces[i + 1]
         right = clause_after(text, q.end + 1, piece[1])
-        if i + 1 < len(qs) and introduces(text, q, piece) and not tagged_after(ctx, text, pieces[i + 2]):
-            right = []
         left = clause_before(text, pieces[i][0], max(pieces[i][0], q.start - 1))
+        own_lead = bool(text[pieces[i][0] : max(pieces[i][0], q.start - 1)].strip())
+        if (
+            i + 1 < len(qs)
+            and introduces(text, q, piece)
+            and not tagged_after(ctx, text, pieces[i + 2])
+            and (not tagged_after(ctx, text, piece) or (own_lead and find_tag(ctx, left, after=False)))
+        ):
+            right = []  # '...before he answered "..." Red sighed, "please..."': Red's is the next
         reading = reading_lead(left or last_sentence(text, pieces[i][0], max(pieces[i][0], q.start - 1)))
         if i == 0 and not left and prev_tail is not None:
             if introduces_next(text, prev_tail):
@@ -750,8 +948,10 @@ def read_paragraph(
                 reading = reading_aside(lead)
         ctx.quote_end = text[q.start : q.end].rstrip()[-1:]
         tag = inner_voice(ctx, left) or inner_voice(ctx, right) or find_tag(ctx, right, after=True)
-        if tag is None and left:
-            tag = find_tag(ctx, left, after=False)
+        if left and (tag is None or (own_lead and weaker_than_lead(ctx, text, q, tag, left))):
+            tag = find_tag(ctx, left, after=False) or tag
+        if tag is None and i == 0 and not left:
+            tag = speaking_sentence(ctx, text, pieces[0], prev_tail)
         if tag is None and right and right[0][2] in ("it", "which") and reading_lead(right):
             tag = Tag(None, None, "written", adjacent=True)  # "..." It read.
         lead = text[max(ps, q.start - 4) : q.start - 1].rstrip()[-1:]
