@@ -344,6 +344,7 @@ SALIENCE_FEATURES = (
     "object_last_sentence",
     "main_subject",
     "beside_pronoun",
+    "outsider",
     "in_paragraph",
     "paragraph_subject",
     "object_only",
@@ -359,31 +360,35 @@ SALIENCE_FEATURES = (
     "prominence",
 )
 SALIENCE_WEIGHTS: dict[str, float] = {
-    "nearest": 0.11,
-    "nearest_name": 1.56,
-    "subject_recency": 0.61,
-    "mention_recency": 0.70,
-    "last_subject": -0.52,
-    "last_name_subject": 0.59,
-    "object_last_sentence": -0.30,
+    "nearest": 0.09,
+    "nearest_name": 1.53,
+    "subject_recency": 0.64,
+    "mention_recency": 0.63,
+    "last_subject": -0.51,
+    "last_name_subject": 0.58,
+    "object_last_sentence": -0.23,
     "main_subject": 0.49,
     "beside_pronoun": -0.48,
-    "in_paragraph": 0.54,
-    "paragraph_subject": 0.20,
-    "object_only": -0.42,
-    "coref": 0.21,
-    "answered": -0.80,
-    "alternates": 0.37,
-    "participant": 1.29,
-    "only_participant": -0.48,
-    "addressed": 2.35,
-    "named_in_quote": -1.79,
-    "unknown_gender": -1.84,
-    "continues": -0.19,
-    "prominence": 0.42,
+    "outsider": -2.00,
+    "in_paragraph": 0.55,
+    "paragraph_subject": 0.23,
+    "object_only": -0.40,
+    "coref": 0.22,
+    "answered": -0.72,
+    "alternates": 0.50,
+    "participant": 1.23,
+    "only_participant": -0.49,
+    "addressed": 2.36,
+    "named_in_quote": -1.88,
+    "unknown_gender": -1.87,
+    "continues": -0.12,
+    "prominence": 0.41,
 }
-"""Logistic-regression weights over SALIENCE_FEATURES, fitted on the pronoun tags of the 12
-PDNC training novels (the ranker's split, gold cast); see docs/models.md."""
+"""Conditional-logit weights over SALIENCE_FEATURES, fitted on the pronoun tags of the 12
+PDNC training novels (the ranker's split, gold cast; see docs/models.md), except `outsider`:
+fitted -0.11, but any value down to -4 scores the same on PDNC, and -2 keeps the reading
+that a pronoun tag in a conversation is someone taking part in it, not a character named
+only before it began (the far end of a phone call is never in the narration)."""
 SALIENCE_WINDOW = 3000
 """How far back (characters) narration mentions are read for a pronoun tag."""
 SUBJECT_FOLLOWERS = words(
@@ -558,11 +563,11 @@ def pronoun_candidates(
                 last_name_subject = cid
             if word is not None and pronoun_subject_at is None:
                 pronoun_subject_at = s
+            if opens_sentence(text, s):
+                main_subject = main_subject or cid
             subject_at.setdefault(cid, s)
         elif cid not in subject_at and sentences_between(ctx, s, offset) <= 1:
             object_last.add(cid)
-        if role == "subject" and opens_sentence(text, s):
-            main_subject = main_subject or cid
     seen: list[str] = []
     for t in reversed(ctx.turns[-8:]):
         for cid in (t.speaker, t.first, *t.vocatives):
@@ -570,6 +575,7 @@ def pronoun_candidates(
                 seen.append(cid)
     same = [c for c in seen if fits(c) and ctx.gender.get(c) == want]
     beside = beside_pronoun(ctx, mentions, pronoun_subject_at)
+    conversation_start = ctx.turns[0].start if ctx.turns else -1
     prev = ctx.turns[-1] if ctx.turns else None
     prev2 = ctx.turns[-2] if len(ctx.turns) >= 2 else None
     coref = ctx.pronouns.get(offset)
@@ -593,6 +599,7 @@ def pronoun_candidates(
             float(c in object_last),
             float(c == main_subject),
             float(c in beside),
+            float(bool(same) and c not in seen and c in mention_at and mention_at[c] < conversation_start),
             float(c in para),
             float(c in para_subject),
             float(nearest_role.get(c) in ("object", "possessive") and c not in subject_at),
