@@ -1,0 +1,83 @@
+"""Who "he"/"she" in a speech tag is: the salience model of `stages/speakers.py`."""
+
+from __future__ import annotations
+
+from conftest import require_shared
+from ficlens.document import Character, Document, Source
+from ficlens.evaluation import pdnc
+from ficlens.pipeline import Config
+from ficlens.stages.quotes import quotes_stage
+from ficlens.stages.speakers import (
+    SALIENCE_FEATURES,
+    SALIENCE_WEIGHTS,
+    attribute,
+    opens_sentence,
+)
+
+CAST = [
+    ("mara", "Mara Quill", ["Mara"], "F"),
+    ("ada", "Ada Brisk", ["Ada"], "F"),
+    ("tobin", "Tobin Hale", ["Tobin"], "M"),
+    ("wes", "Wes Orrin", ["Wes"], "M"),
+]
+
+
+def speakers(text: str) -> list[str | None]:
+    doc = Document(text=text, source=Source("<test>", "txt", "0" * 64))
+    quotes_stage(doc, Config())
+    doc.characters = [Character(cid, name, aliases, g) for cid, name, aliases, g in CAST]
+    attribute(doc)
+    return [q.speaker for q in doc.quotes]
+
+
+def test_every_feature_has_a_weight() -> None:
+    assert set(SALIENCE_WEIGHTS) == set(SALIENCE_FEATURES)
+
+
+def test_the_subject_of_the_last_sentence_beats_a_nearer_object() -> None:
+    text = 'Ada looked at Mara with a puzzled expression.\n\n"What do you mean?" she said.\n'
+    assert speakers(text) == ["ada"]
+
+
+def test_an_object_after_a_verb_or_preposition_is_less_salient() -> None:
+    text = 'Tobin stood up, beckoned to Wes and shepherded him to the door.\n\n"Now, then," he said.\n'
+    assert speakers(text) == ["tobin"]
+
+
+def test_the_only_man_of_a_conversation_rejoins() -> None:
+    text = (
+        '"Tobin? Is that you?" Mara asked.\n\n'
+        '"Who else would it be?" Tobin said.\n\n'
+        '"You sound tired." She thought of Wes, who had left an hour ago.\n\n'
+        '"I am tired," he rejoined.\n'
+    )
+    assert speakers(text)[-1] == "tobin"
+
+
+def test_a_speaker_rarely_names_themself() -> None:
+    text = 'Mara and Ada sat down at the table.\n\n"Mara never listens to a word I say," she said.\n'
+    assert speakers(text) == ["ada"]
+
+
+def test_a_sentence_opener_is_read_through_connectives() -> None:
+    text = "Anne stood there. Then she returned to the house, and Diana left."
+    assert opens_sentence(text, text.index("she"))
+    assert not opens_sentence(text, text.index("Diana"))
+    tagged = '"It is over," she said.'
+    assert opens_sentence(tagged, tagged.index("she"))
+
+
+def test_pronoun_tags_on_a_held_out_pdnc_novel() -> None:
+    """Anne of Green Gables is not among the novels the weights were fitted on: the nearest-
+    name rule scored 0.658 on its pronoun-tagged (anaphoric) quotations, the model 0.729."""
+    require_shared()
+    novel = pdnc.load_novel("AnneOfGreenGables")
+    doc = Document(text=novel.text, source=Source("AnneOfGreenGables", "txt", "0" * 64))
+    quotes_stage(doc, Config())
+    doc.characters = [
+        Character(f"c{i}", name, [a for a in aliases if a != name], g if g in "MF" else "U")
+        for i, (name, aliases, g) in enumerate(novel.cast)
+    ]
+    attribute(doc)
+    result = pdnc.score_novel(novel, doc)
+    assert result["speaker_accuracy_anaphoric"] >= 0.70
