@@ -81,3 +81,19 @@ def test_pronoun_tags_on_a_held_out_pdnc_novel() -> None:
     attribute(doc)
     result = pdnc.score_novel(novel, doc)
     assert result["speaker_accuracy_anaphoric"] >= 0.70
+
+
+def test_her_mother_is_a_relative_not_herself() -> None:
+    """ "said her mother": not the girl "her" is, but the cast member of her surname."""
+    doc = Document(
+        text='Ada put down her cup.\n\n"I won\'t go," Ada said.\n\n"You will," said her mother.\n',
+        source=Source("<test>", "txt", "0" * 64),
+    )
+    quotes_stage(doc, Config())
+    doc.characters = [
+        Character("ada", "Ada Brisk", ["Ada"], "F"),
+        Character("mrs_brisk", "Mrs. Brisk", [], "F"),
+        Character("mara", "Mara Quill", ["Mara"], "F"),
+    ]
+    attribute(doc)
+    assert [q.speaker for q in doc.quotes] == ["ada", "mrs_brisk"]

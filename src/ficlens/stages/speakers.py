@@ -100,7 +100,7 @@ GENDERED_NOUNS: dict[str, str] = {
     **dict.fromkeys(
         words(
             "woman girl lady wife mother sister aunt hostess daughter widow maid queen niece "
-            "grandmother mistress madam bride duchess countess princess landlady housekeeper "
+            "grandmother mistress madam bride duchess countess princess landlady housekeeper mamma mama "
             "nurse governess actress heroine spinster damsel gal lass"
         ),
         "F",
@@ -108,13 +108,18 @@ GENDERED_NOUNS: dict[str, str] = {
     **dict.fromkeys(
         words(
             "man boy gentleman husband father brother uncle son host fellow lad king nephew "
-            "grandfather master sir bridegroom duke count prince landlord butler priest monk "
+            "grandfather master sir bridegroom duke count prince landlord butler priest monk papa "
             "actor hero chap guy bachelor squire"
         ),
         "M",
     ),
 }
 """Heads of descriptions that tell a gender ("said his wife"): read like "she"."""
+KIN_NOUNS = words(
+    "wife husband mother father sister brother aunt uncle daughter son niece nephew "
+    "grandmother grandfather mamma mama papa cousin"
+)
+"""After "his"/"her": a relative of that person, never the person ("said her mother")."""
 MAX_CLAUSE_TOKENS = 24
 NONVERBAL = words(
     "laughed laughs laughing chuckled giggled snickered snorted scoffed sighed sighs groaned moaned "
@@ -279,10 +284,40 @@ def ref_at(ctx: Context, toks: list[tuple[int, int, str]], k: int) -> tuple[Ref 
             gender = GENDERED_NOUNS.get(toks[j][2])
             if gender:
                 pron = "he" if gender == "M" else "she"
+                if word in ("his", "her") and j == k + 1 and toks[j][2] in KIN_NOUNS:
+                    return Ref(relative_of(ctx, word, tok[0], gender), "nominal", tok[0]), toks[j][1]
                 return Ref(resolve_pronoun(ctx, pron, tok[0]), "nominal", tok[0]), toks[j][1]
             if not toks[j][2].isalpha() or verb_like(toks[j][2]):
                 break  # "the revelation made Aram's eyes": not "the Aram"
     return None, tok[1]
+
+
+def relative_of(ctx: Context, possessive: str, offset: int, gender: str) -> str | None:
+    """ "said her mother": never the one "her" is, but a relative of hers; of the cast, the
+    one of that gender who bears her surname ("Mrs. Miller" for Daisy Miller's mother),
+    when there is exactly one, else the most salient other character of that gender."""
+    owner = resolve_pronoun(ctx, "he" if possessive == "his" else "she", offset)
+    pron = "he" if gender == "M" else "she"
+    if owner is None:
+        return resolve_pronoun(ctx, pron, offset)
+    owner_char = ctx.doc.character(owner)
+    surname = owner_char.name.split()[-1].lower() if owner_char and owner_char.name.split() else ""
+    kin = [
+        c.id
+        for c in ctx.doc.characters
+        if c.id != owner
+        and ctx.gender.get(c.id, "U") in (gender, "U")
+        and len(c.name.split()) > 1
+        and c.name.split()[-1].lower() == surname
+    ]
+    if len(kin) == 1:
+        return kin[0]
+    saved = ctx.exclude
+    ctx.exclude = saved | {owner}
+    try:
+        return resolve_pronoun(ctx, pron, offset)
+    finally:
+        ctx.exclude = saved
 
 
 def the_other(ctx: Context) -> str | None:
