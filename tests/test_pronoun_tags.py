@@ -97,3 +97,14 @@ def test_her_mother_is_a_relative_not_herself() -> None:
     ]
     attribute(doc)
     assert [q.speaker for q in doc.quotes] == ["ada", "mrs_brisk"]
+
+
+def test_untagged_lines_before_the_first_tag_go_to_the_narrated_subject() -> None:
+    """One long paragraph: the lines before anyone is tagged are the subject's, not the
+    person tagged later in the paragraph."""
+    text = (
+        "Tobin sat in the car for a long time. He scrolled through his contacts; there was Mara, "
+        '"No, not her." There was Ada "she would laugh at me." Then Wes picked up. '
+        '"Hello?" Wes said.\n'
+    )
+    assert speakers(text) == ["tobin", "tobin", "wes"]

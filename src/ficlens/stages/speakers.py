@@ -1183,6 +1183,35 @@ def speaking_sentence(
     return find_tag(ctx, toks[: k + 1], after=False)
 
 
+SUBORDINATORS = words("without after before when while as although though since once if because")
+
+
+def local_beat(ctx: Context, text: str, piece: tuple[int, int]) -> Ref | None:
+    """In a paragraph where the tagged quotations all come later, an untagged quotation after
+    a sentence of narration belongs to that sentence's subject ("He scrolled through the
+    contacts; there was Harold, "..."", "Without noticing, he furrowed his brows; "...""),
+    not to the first tagged quotation. A leading subordinate clause is read past."""
+    toks = [t for t in tokens(text, piece[0], piece[1])]
+    starts = [0] + [i + 1 for i in range(len(toks)) if toks[i][2] in (".", "!", "?", "...", "\u2026")]
+    starts = [k for k in starts if k < len(toks)]
+    if len(starts) < 1 or not toks:
+        return None
+    k = starts[-1]
+    if toks[k][2] in SUBORDINATORS:
+        comma = next((j for j in range(k, len(toks)) if toks[j][2] == ","), None)
+        if comma is None:
+            return None
+        k = comma + 1
+    while k < len(toks) and toks[k][2] in ("then", "but", "and", "so", "finally", "still", ","):
+        k += 1
+    if k >= len(toks):
+        return None
+    ref, _ = ref_at(ctx, toks, k)
+    if ref is None or not ref.cid or k + 1 >= len(toks) or not verb_like(toks[k + 1][2]):
+        return None
+    return ref
+
+
 def lead_beat(ctx: Context, toks: list[tuple[int, int, str]]) -> Tag | None:
     """A sentence that leads into the quotation with ';' or ':' and no verb of saying ("Mara
     shook her head: "..."" / "he frowned; "...""): its subject speaks."""
@@ -1317,6 +1346,9 @@ def read_paragraph(
         if tag is not None and tag.speaker is not None and tag.speaker.cid:
             kind = "explicit" if tag.speaker.kind == "name" else "anaphoric"
             set_speaker(q, tag.speaker.cid, kind, 0.9 if kind == "explicit" else 0.75)
+        elif found and min(f[0] for f in found) > i and (local := local_beat(ctx, text, pieces[i])):
+            found.append((i, local))
+            set_speaker(q, local.cid, "implicit", 0.65)
         elif found:
             j, ref = min(found, key=lambda f: (f[0] > i, abs(f[0] - i)))
             set_speaker(q, ref.cid, "implicit", 0.7)
