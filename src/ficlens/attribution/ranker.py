@@ -64,6 +64,7 @@ FEATURES: tuple[str, ...] = (
     "first_turn_x_recency",
     "no_prev_x_recency",
     "same_gender_as_prev",
+    "named_in_prev_narration",
     # prominence in the whole work
     "mention_share",
     "speaker_share",
