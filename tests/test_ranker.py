@@ -24,6 +24,7 @@ from ficlens.stages.speakers import attribute
 
 
 def test_export_matches_scikit_learn_and_survives_json() -> None:
+    """The JSON rounds leaves to 5 decimals: scores agree to 1e-3."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     rng = np.random.default_rng(0)
@@ -34,7 +35,7 @@ def test_export_matches_scikit_learn_and_survives_json() -> None:
     ranker = from_sklearn(model, 3)
     assert np.allclose(ranker.scores(xs), model.decision_function(xs))
     again = from_json(json.loads(to_json(ranker, {})))
-    assert again is not None and np.allclose(again.scores(xs), model.decision_function(xs))
+    assert again is not None and np.allclose(again.scores(xs), model.decision_function(xs), atol=1e-3)
 
 
 def test_best_picks_the_highest_scoring_candidate() -> None:

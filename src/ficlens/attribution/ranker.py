@@ -113,15 +113,23 @@ class Ranker:
         leaf = node - (2**self.depth - 1)
         return self.bias + self.leaves[trees, leaf].sum(axis=1)
 
-    def best(self, candidates: dict[str, list[float]]) -> tuple[str, float] | None:
-        """The most likely speaker and its share of the candidates' probability."""
+    def shares(self, candidates: dict[str, list[float]]) -> dict[str, float]:
+        """Each candidate's share of the candidates' summed probability of being the speaker."""
         if not candidates:
-            return None
+            return {}
         ids = list(candidates)
         z = self.scores(np.asarray([candidates[c] for c in ids], dtype=np.float64))
         p = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
-        i = int(np.argmax(p))
-        return ids[i], float(p[i] / (p.sum() or 1.0))
+        p = p / (p.sum() or 1.0)
+        return {c: float(x) for c, x in zip(ids, p, strict=True)}
+
+    def best(self, candidates: dict[str, list[float]]) -> tuple[str, float] | None:
+        """The most likely speaker and its share of the candidates' probability."""
+        shares = self.shares(candidates)
+        if not shares:
+            return None
+        cid = max(shares, key=shares.__getitem__)
+        return cid, shares[cid]
 
 
 def from_sklearn(model: Any, depth: int) -> Ranker:

@@ -194,8 +194,8 @@ def train() -> None:
 @click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=None, help="Keep each novel's spaCy tokens here between runs.")
 @click.option("--novel", "novels", multiple=True, help="Train and cross-validate on these PDNC novels only.")
 def speakers(out: Path | None, cache: Path | None, novels: tuple[str, ...]) -> None:
-    """Fit the untagged-turn speaker ranker on PDNC: print the cross-validated (held-out)
-    accuracy per novel and overall, then train on all novels and write the model."""
+    """Fit the untagged-turn speaker ranker on PDNC: print held-out accuracy per novel and
+    overall (novel-level cross-validation), then train on all novels and write the model."""
     scores = train_speaker_ranker(out, cache, list(novels) or None, log=click.echo)
     click.echo(f"features: {len(FEATURES)}")
     for key in ("rules", "cross_validated", "in_sample"):
