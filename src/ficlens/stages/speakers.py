@@ -943,7 +943,7 @@ def candidate_features(
     last_spoke = {u.speaker: i for i, u in enumerate(earlier) if u.speaker}
     present = set(spoken) | {v for u in earlier for v in u.vocatives} | ({lead} if lead else set())
     prev_addressees = {a for q in prev[0].quotes for a in q.addressees} if prev[0] is not None else set()
-    cands: list[str | None] = [rule[0], *(u.speaker for u in prev if u), *recent[:5]]
+    cands: list[str | None] = [rule[0], *(u.speaker for u in prev if u), *recent]
     for u in (prev[0], nxt[0]):
         if u is not None:
             cands.extend(u.vocatives)
