@@ -2,7 +2,8 @@
 
 Evidence per pair, gathered paragraph by paragraph in one pass over sorted mentions:
 - sharing a paragraph (names, pronouns and the narrator's "I" all count, after coref);
-- speaking to each other (quote speaker -> addressees, from the speakers stage);
+- speaking to each other (quote speaker -> addressees, from the speakers stage), once per
+  paragraph, so that one long call written as a single paragraph does not outweigh a story;
 - words of a kind of bond in the paragraphs they share (love, kiss -> romantic; mother,
   sister -> family; agent, boss, office -> professional; friend -> friendship; hate, fight ->
   adversarial), plus terms of address inside their quotes ("darling", "sir");
@@ -156,6 +157,7 @@ def build_relationships(doc: Document) -> list[Relationship]:
                 local.append(mentions[mi])
             mi += 1
         present: Counter[str] = Counter(cid for _, cid in local)
+        talked: set[tuple[str, str]] = set()
         while qi < len(quotes) and quotes[qi].start < pe:
             q = quotes[qi]
             if q.start >= ps and q.speaker:
@@ -163,10 +165,11 @@ def build_relationships(doc: Document) -> list[Relationship]:
                 local.append((q.start, q.speaker))
                 for a in q.addressees:
                     if a != q.speaker:
-                        talk[tuple(sorted((q.speaker, a)))] += 1  # type: ignore[index]
+                        talked.add(tuple(sorted((q.speaker, a))))  # type: ignore[arg-type]
                         present[a] += 1
                         local.append((q.start, a))
             qi += 1
+        talk.update(talked)  # a paragraph of talk counts once: a long phone call is one exchange
         local.sort()
         if len(present) < 2:
             count_cues(text, ps, pe, local, set(present), cues, solo)
