@@ -79,3 +79,23 @@ def score_seed(seed: Path) -> dict[str, float]:
     gold = json.loads((GOLD / f"{seed.stem}.gold.json").read_text(encoding="utf-8"))
     text = seed.read_text(encoding="utf-8")
     return scorer().score(gold, analyze(seed), text)
+
+
+def pdnc_speakers_stage(name: str) -> dict[str, Any]:
+    """A PDNC novel through the quotes and speakers stages alone, its gold cast given as
+    characters: `evaluation.pdnc.score_novel`'s metrics."""
+    from ficlens.document import Character, Document, Source
+    from ficlens.evaluation import pdnc
+    from ficlens.pipeline import Config
+    from ficlens.stages.quotes import quotes_stage
+    from ficlens.stages.speakers import attribute
+
+    novel = pdnc.load_novel(name)
+    doc = Document(text=novel.text, source=Source(name, "txt", "0" * 64))
+    quotes_stage(doc, Config())
+    doc.characters = [
+        Character(f"c{i}", cast_name, [a for a in aliases if a != cast_name], g if g in "MF" else "U")
+        for i, (cast_name, aliases, g) in enumerate(novel.cast)
+    ]
+    attribute(doc)
+    return pdnc.score_novel(novel, doc)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import require_shared
+from conftest import pdnc_speakers_stage, require_shared
 from ficlens.document import Character, Document, Source
-from ficlens.evaluation import pdnc
 from ficlens.pipeline import Config
 from ficlens.stages.quotes import quotes_stage
 from ficlens.stages.speakers import (
@@ -71,15 +70,7 @@ def test_pronoun_tags_on_a_held_out_pdnc_novel() -> None:
     """Anne of Green Gables is not among the novels the weights were fitted on: the nearest-
     name rule scored 0.658 on its pronoun-tagged (anaphoric) quotations, the model 0.729."""
     require_shared()
-    novel = pdnc.load_novel("AnneOfGreenGables")
-    doc = Document(text=novel.text, source=Source("AnneOfGreenGables", "txt", "0" * 64))
-    quotes_stage(doc, Config())
-    doc.characters = [
-        Character(f"c{i}", name, [a for a in aliases if a != name], g if g in "MF" else "U")
-        for i, (name, aliases, g) in enumerate(novel.cast)
-    ]
-    attribute(doc)
-    result = pdnc.score_novel(novel, doc)
+    result = pdnc_speakers_stage("AnneOfGreenGables")
     assert result["speaker_accuracy_anaphoric"] >= 0.70
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SEEDS, require_shared, score_seed
+from conftest import SEEDS, pdnc_speakers_stage, require_shared, score_seed
 from ficlens.api import analyze_text
 from ficlens.document import Character, Document, Source
 from ficlens.evaluation import pdnc
@@ -159,15 +159,7 @@ def test_whole_pipeline_on_a_story() -> None:
 def test_pdnc_speakers_with_gold_characters() -> None:
     """The stage alone on a PDNC novel, its characters given: a floor on accuracy."""
     require_shared()
-    novel = pdnc.load_novel("DaisyMiller")
-    doc = Document(text=novel.text, source=Source("DaisyMiller", "txt", "0" * 64))
-    quotes_stage(doc, Config())
-    doc.characters = [
-        Character(f"c{i}", name, [a for a in aliases if a != name], g if g in "MF" else "U")
-        for i, (name, aliases, g) in enumerate(novel.cast)
-    ]
-    attribute(doc)
-    result = pdnc.score_novel(novel, doc)
+    result = pdnc_speakers_stage("DaisyMiller")
     assert result["speaker_accuracy"] >= 0.8
     assert result["speaker_accuracy_explicit"] >= 0.9
 

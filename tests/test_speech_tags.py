@@ -3,9 +3,8 @@ passage, then on a PDNC novel read in place."""
 
 from __future__ import annotations
 
-from conftest import require_shared
+from conftest import pdnc_speakers_stage, require_shared
 from ficlens.document import Character, Document, Source
-from ficlens.evaluation import pdnc
 from ficlens.pipeline import Config
 from ficlens.stages.quotes import quotes_stage
 from ficlens.stages.speakers import attribute, saying, tokens
@@ -132,15 +131,7 @@ def test_pdnc_explicit_tags_on_a_novel_with_described_characters() -> None:
     and has names ending in -ly (Milly, Polly): explicit tags must still be read (0.80 before
     these rules, 0.89 with them)."""
     require_shared()
-    novel = pdnc.load_novel("AHandfulOfDust")
-    doc = Document(text=novel.text, source=Source("AHandfulOfDust", "txt", "0" * 64))
-    quotes_stage(doc, Config())
-    doc.characters = [
-        Character(f"c{i}", name, [a for a in aliases if a != name], g if g in "MF" else "U")
-        for i, (name, aliases, g) in enumerate(novel.cast)
-    ]
-    attribute(doc)
-    result = pdnc.score_novel(novel, doc)
+    result = pdnc_speakers_stage("AHandfulOfDust")
     assert result["speaker_accuracy_explicit"] >= 0.87
 
 
