@@ -1201,12 +1201,11 @@ def local_beat(ctx: Context, text: str, piece: tuple[int, int]) -> Ref | None:
     a sentence of narration belongs to that sentence's subject ("He scrolled through the
     contacts; there was Harold, "..."", "Without noticing, he furrowed his brows; "...""),
     not to the first tagged quotation. A leading subordinate clause is read past."""
-    toks = [t for t in tokens(text, piece[0], piece[1])]
-    starts = [0] + [i + 1 for i in range(len(toks)) if toks[i][2] in (".", "!", "?", "...", "\u2026")]
-    starts = [k for k in starts if k < len(toks)]
-    if len(starts) < 1 or not toks:
+    toks = tokens(text, piece[0], piece[1])
+    if not toks:
         return None
-    k = starts[-1]
+    ends = (".", "!", "?", "...", "\u2026")
+    k = max((i + 1 for i, t in enumerate(toks[:-1]) if t[2] in ends), default=0)  # last sentence
     if toks[k][2] in SUBORDINATORS:
         comma = next((j for j in range(k, len(toks)) if toks[j][2] == ","), None)
         if comma is None:
