@@ -60,6 +60,11 @@ def test_gold_cast_for_config() -> None:
     cast = pdnc.config_cast(novel)
     assert len(cast) == len(novel.cast)
     assert all(name not in aliases for name, aliases in cast)
+    # PDNC splits Christopher Robin into the tales' and the frame's; the text's bare name
+    # belongs to the tales' one, where he talks
+    by_name = dict(cast)
+    assert "Christopher Robin" in by_name["Christopher Robin - Story"]
+    assert "Christopher Robin" not in by_name["Christopher Robin - External"]
 
 
 @pytest.mark.slow

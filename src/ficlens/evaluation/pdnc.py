@@ -116,9 +116,19 @@ def config_cast(novel: Novel, gender: bool = False) -> list[tuple[str, list[str]
     """The gold cast in the form `Config(cast=...)` takes; with `gender`, each name carries its
     annotated gender (`Name [F]`, see `ficlens.cast`)."""
     return [
-        (with_gender(name, g) if gender else name, [a for a in aliases if a != name])
+        (with_gender(name, g) if gender else name, [a for a in aliases if a != name] + textual_name(name))
         for name, aliases, g in novel.cast
     ]
+
+
+def textual_name(name: str) -> list[str]:
+    """The name the text uses for a PDNC entry that carries a role qualifier: the part
+    before the dash, which no story writes with its qualifier. PDNC splits a character in
+    two when a frame story surrounds the tales ("Christopher Robin - Story" inside the
+    tales, "Christopher Robin - External" in the frame); the bare name goes to the one
+    inside, since the text gives no sign of which is meant and the tales hold the dialogue."""
+    base, dash, role = name.partition(" - ")
+    return [base.strip()] if dash and base.strip() and role.strip().lower() != "external" else []
 
 
 def match_spans(
