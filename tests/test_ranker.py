@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from conftest import require_shared
+from conftest import pdnc_speakers_stage, require_shared
 from ficlens.attribution.ranker import (
     FEATURES,
     Ranker,
@@ -103,3 +103,16 @@ def test_shipped_ranker_helps_on_a_novel() -> None:
 
     novel = [pdnc.load_novel("DaisyMiller")]
     assert accuracy(novel, load_ranker())["overall"] >= accuracy(novel, None)["overall"]
+
+
+def test_deciding_a_conversation_together_beats_turn_by_turn(monkeypatch) -> None:
+    """fill_turns keeps several sequences of guesses: on A Handful of Dust's long untagged
+    exchanges one wrong guess no longer leads the next turns astray."""
+    require_shared()
+    import ficlens.stages.speakers as speakers
+
+    monkeypatch.setattr(speakers, "BEAM", 1)
+    greedy = pdnc_speakers_stage("AHandfulOfDust")["speaker_accuracy"]
+    monkeypatch.setattr(speakers, "BEAM", 4)
+    together = pdnc_speakers_stage("AHandfulOfDust")["speaker_accuracy"]
+    assert together >= greedy + 0.01, (greedy, together)

@@ -65,6 +65,10 @@ FEATURES: tuple[str, ...] = (
     "no_prev_x_recency",
     "same_gender_as_prev",
     "named_in_prev_narration",
+    # the whole conversation: who a tag or beat makes speak in it, who its narration names
+    "anchored_turns_in_conversation",
+    "anchored_share_of_conversation",
+    "named_in_conversation_narration",
     # prominence in the whole work
     "mention_share",
     "speaker_share",

@@ -22,6 +22,7 @@ Everything is local to a paragraph and its neighbours, so the stage is linear.
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -140,6 +141,8 @@ of its probability: a careful reader trusts the name ("Ada, tell her it can't wa
 answers). Cross-validated on PDNC the cue costs next to nothing (0.7367 at 0.35 against
 0.7369 when the ranker always decides, first boosted ranker); in sample with the retrained
 ranker, 0.35 / 0.15 / 0 give 0.7810 / 0.7795 / 0.7773."""
+BEAM = 4
+"""Sequences of guesses kept while a conversation's untagged turns are decided (fill_turns)."""
 MAX_BACK_MENTIONS = 60
 CONVERSATION_GAP = 0
 """Paragraphs without quotations that end a conversation (measured on PDNC: any one does)."""
@@ -219,6 +222,8 @@ class Context:
     """Where the reference being resolved sits: the conversation so far, the paragraph, the
     vocatives of its quotation, the tag verb, and how that quotation ends."""
     pronoun_starts: list[int] = field(default_factory=list)
+    conversation: tuple[tuple[int, int], tuple[Counter[str], int, set[str]]] = ((0, 0), (Counter(), 0, set()))
+    """The conversation being decided, by its first turn, and `conversation_facts` about it."""
     """Sorted offsets of the narration pronouns coref resolved (filled on first use)."""
 
     def in_quote(self, offset: int) -> bool:
@@ -1078,6 +1083,7 @@ def attribute(
     """Set speaker, addressees, speech, type and confidence on every quotation.
 
     `ranker`: True for the shipped ranker (if any), False/None for rules alone, or a Ranker.
+    `collect` serves training (evaluation/train.py): it records each untagged turn's candidates.
     """
     if not doc.quotes:
         return
@@ -1400,66 +1406,91 @@ def set_speaker(q: Quote, cid: str | None, kind: str, confidence: float) -> None
 
 
 def fill_turns(ctx: Context, conv: list[Turn]) -> None:
-    """Untagged turns of one conversation, from the turns around them.
+    """Untagged turns of one conversation, decided together.
 
-    In order: a continued speech keeps its speaker; the name the last turn addressed
-    ("Anne, come here." -> Anne answers); the speaker two turns back when two alternate;
-    the name the next turn addresses; the speaker two turns ahead; the conversation's other
-    recent speaker; the nearest character named in the narration before. With the shipped
-    ranker, it scores every candidate instead (the rules' choice among its features) for
-    turns below RANKER_BELOW, keeping a name the last turn addressed unless it finds that
-    one unlikely (KEEP_NAME_CUE); turns are decided left to right, so a later turn sees the
-    ranker's own earlier choices.
+    Each untagged turn gets the rules' choice (`rule_choice`); with the shipped ranker, the
+    ranker scores every candidate instead (`decide`). A turn's features depend on who spoke
+    the turns before, so one wrong guess leads the next ones astray: the turns are read left
+    to right keeping the BEAM likeliest sequences of guesses (summed log shares), and the
+    conversation gets the best whole sequence rather than the best guess turn by turn.
     """
     live = [t for t in conv if t.spoken]
     anchored = [t.anchor for t in live]
     lead = conv[0].lead if conv else None
-    for k, t in enumerate(live):
-        if t.speaker:
-            continue
-        prev = live[k - 1] if k >= 1 else None
-        prev2 = live[k - 2] if k >= 2 else None
-        nxt = live[k + 1] if k + 1 < len(live) else None
-        nxt2 = live[k + 2] if k + 2 < len(live) else None
-        choice: tuple[str | None, float] = (None, 0.0)
-        if t.continues and prev is not None and prev.speaker:
-            choice = (prev.speaker, 0.7)
-        elif prev is not None and [v for v in prev.vocatives if v != prev.speaker]:
-            choice = ([v for v in prev.vocatives if v != prev.speaker][0], 0.56)
-        elif prev2 is not None and prev2.speaker and prev is not None and prev.speaker != prev2.speaker:
-            choice = (prev2.speaker, 0.55)
-        elif nxt is not None and nxt.anchor and [v for v in nxt.vocatives if v != nxt.first]:
-            choice = ([v for v in nxt.vocatives if v != nxt.first][0], 0.5)
-        elif nxt2 is not None and nxt2.anchor and nxt is not None and nxt.first != nxt2.first:
-            choice = (nxt2.first, 0.51)
-        elif prev is not None and prev.speaker:
-            other = next(
-                (u.speaker for u in reversed(live[:k]) if u.speaker and u.speaker != prev.speaker), None
-            )
-            if other:
-                choice = (other, 0.4)
-            elif ctx.narrator and ctx.narrator != prev.speaker:
-                choice = (ctx.narrator, 0.56)  # first person: the narrator answers
-            else:
-                choice = (nearest_other(ctx, t, prev.speaker), 0.3)
-        elif t.lead and k == 0 and t.lead == ctx.narrator:
-            choice = (t.lead, 0.56)  # "I kneel by his chair." / "A knife?": the narrator asks
-        else:
-            choice = (nearest_other(ctx, t, None), 0.3)
-        if ctx.ranker is not None or ctx.collect is not None:
-            feats = candidate_features(ctx, live, k, choice, anchored, lead)
-            if ctx.collect is not None and t.quotes:
-                ctx.collect.append((t.quotes[0], feats))
-            weak = choice[1] < RANKER_BELOW and not t.continues and not (ctx.narrator and choice[0] == ctx.narrator)
-            shares = ctx.ranker.shares(feats) if ctx.ranker is not None and weak else {}
-            best = max(shares, key=shares.__getitem__) if shares else None
-            named = choice[1] >= NAME_CUE and shares.get(choice[0] or "", 0.0) >= KEEP_NAME_CUE
-            if best is not None and not named:
-                choice = (best, round(0.3 + 0.4 * shares[best], 2))
-        t.speaker = t.first = choice[0]
+    open_ = [k for k, t in enumerate(live) if not t.speaker]
+    beams: list[tuple[float, list[tuple[str | None, float]]]] = [(0.0, [])]
+    for n, k in enumerate(open_):
+        grown: list[tuple[float, list[tuple[str | None, float]]]] = []
+        for score, picks in beams:
+            for j, kk in enumerate(open_):
+                live[kk].speaker = live[kk].first = picks[j][0] if j < n else None
+            for cid, confidence, log_share in decide(ctx, live, k, anchored, lead):
+                grown.append((score + log_share, [*picks, (cid, confidence)]))
+        grown.sort(key=lambda g: -g[0])
+        beams = grown[:BEAM]
+    picks = beams[0][1]
+    for kk, (cid, confidence) in zip(open_, picks, strict=True):
+        t = live[kk]
+        t.speaker = t.first = cid
         for q in t.quotes:
             if q.speech != "other" and "type" not in q.extra:
-                set_speaker(q, choice[0], "implicit", choice[1])
+                set_speaker(q, cid, "implicit", confidence)
+
+
+def decide(
+    ctx: Context, live: list[Turn], k: int, anchored: list[bool], lead: str | None
+) -> list[tuple[str | None, float, float]]:
+    """Who may speak untagged turn k, given the speakers now on the turns before it: (speaker,
+    confidence, log share) for the BEAM likeliest, or the rules' one choice (log share 0).
+
+    The ranker decides turns below RANKER_BELOW, keeping a name the last turn addressed
+    unless it finds that one unlikely (KEEP_NAME_CUE)."""
+    t = live[k]
+    choice = rule_choice(ctx, live, k)
+    if ctx.ranker is None and ctx.collect is None:
+        return [(choice[0], choice[1], 0.0)]
+    feats = candidate_features(ctx, live, k, choice, anchored, lead)
+    if ctx.collect is not None and t.quotes:
+        ctx.collect.append((t.quotes[0], feats))
+    weak = choice[1] < RANKER_BELOW and not t.continues and not (ctx.narrator and choice[0] == ctx.narrator)
+    shares = ctx.ranker.shares(feats) if ctx.ranker is not None and weak else {}
+    if not shares or (choice[1] >= NAME_CUE and shares.get(choice[0] or "", 0.0) >= KEEP_NAME_CUE):
+        return [(choice[0], choice[1], 0.0)]
+    ranked = sorted(shares, key=shares.__getitem__, reverse=True)[:BEAM]
+    return [(c, round(0.3 + 0.4 * shares[c], 2), math.log(max(shares[c], 1e-9))) for c in ranked]
+
+
+def rule_choice(ctx: Context, live: list[Turn], k: int) -> tuple[str | None, float]:
+    """The rules' speaker for untagged turn k, with their confidence. In order: a continued
+    speech keeps its speaker; the name the last turn addressed ("Anne, come here." -> Anne
+    answers); the speaker two turns back when two alternate; the name the next turn
+    addresses; the speaker two turns ahead; the conversation's other recent speaker; the
+    nearest character named in the narration before."""
+    t = live[k]
+    prev = live[k - 1] if k >= 1 else None
+    prev2 = live[k - 2] if k >= 2 else None
+    nxt = live[k + 1] if k + 1 < len(live) else None
+    nxt2 = live[k + 2] if k + 2 < len(live) else None
+    if t.continues and prev is not None and prev.speaker:
+        return (prev.speaker, 0.7)
+    if prev is not None and [v for v in prev.vocatives if v != prev.speaker]:
+        return ([v for v in prev.vocatives if v != prev.speaker][0], 0.56)
+    if prev2 is not None and prev2.speaker and prev is not None and prev.speaker != prev2.speaker:
+        return (prev2.speaker, 0.55)
+    if nxt is not None and nxt.anchor and [v for v in nxt.vocatives if v != nxt.first]:
+        return ([v for v in nxt.vocatives if v != nxt.first][0], 0.5)
+    if nxt2 is not None and nxt2.anchor and nxt is not None and nxt.first != nxt2.first:
+        return (nxt2.first, 0.51)
+    if prev is not None and prev.speaker:
+        other = next((u.speaker for u in reversed(live[:k]) if u.speaker and u.speaker != prev.speaker), None)
+        if other:
+            return (other, 0.4)
+        if ctx.narrator and ctx.narrator != prev.speaker:
+            return (ctx.narrator, 0.56)  # first person: the narrator answers
+        return (nearest_other(ctx, t, prev.speaker), 0.3)
+    if t.lead and k == 0 and t.lead == ctx.narrator:
+        return (t.lead, 0.56)  # "I kneel by his chair." / "A knife?": the narrator asks
+    return (nearest_other(ctx, t, None), 0.3)
 
 
 def recent_names(ctx: Context, offset: int, limit: int = 6) -> list[str]:
@@ -1541,6 +1572,8 @@ def candidate_features(
         if prev[0] is not None
         else set()
     )
+    talkers, total_anchored, narrated = conversation_facts(ctx, live, anchored)
+    cands.extend(talkers)
     unique = [c for c in dict.fromkeys(cands) if c]
     shared = [
         float(min(k, 10)),
@@ -1589,12 +1622,35 @@ def candidate_features(
             recency * (prev[0] is None or not prev_speaker),
             same_gender,
             float(c in prev_narration),
+            log_scale(talkers.get(c, 0)),
+            talkers.get(c, 0) / total_anchored if total_anchored else 0.0,
+            float(c in narrated),
             ctx.mention_share.get(c, 0.0),
             ctx.speaker_share.get(c, 0.0),
             float(c == ctx.narrator),
             *shared,
         ]
     return out
+
+
+def conversation_facts(
+    ctx: Context, live: list[Turn], anchored: list[bool]
+) -> tuple[Counter[str], int, set[str]]:
+    """Who a tag or beat makes speak anywhere in the conversation (turns before and after),
+    how many such turns there are, and who its narration names: a three-way talk is told
+    by its tagged turns. Computed once per conversation."""
+    key = (id(live[0]), len(live)) if live else (0, 0)
+    if ctx.conversation[0] != key:
+        talkers = Counter(
+            who for u, a in zip(live, anchored, strict=True) if a and (who := u.first or u.speaker)
+        )
+        narrated = (
+            {m[2] for m in ctx.idx.between(live[0].start, live[-1].end) if not ctx.in_quote(m[0])}
+            if live
+            else set()
+        )
+        ctx.conversation = (key, (talkers, sum(talkers.values()), narrated))
+    return ctx.conversation[1]
 
 
 def nearest_other(ctx: Context, t: Turn, last: str | None) -> str | None:
