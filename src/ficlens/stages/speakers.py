@@ -39,9 +39,9 @@ from ficlens.attribution.lexicon import (
     WRITTEN_WORDS,
 )
 from ficlens.attribution.lexicon import TAG_VERBS as TAG_VERB_FORMS
-from ficlens.attribution.mentions import MentionIndex, mention_index
+from ficlens.attribution.mentions import TITLES, MentionIndex, mention_index
 from ficlens.attribution.ranker import Ranker, load_ranker, log_scale
-from ficlens.document import Document, Quote
+from ficlens.document import Character, Document, Quote
 from ficlens.pipeline import Config, stage
 from ficlens.textunits import story_paragraphs
 
@@ -302,29 +302,94 @@ def ref_at(ctx: Context, toks: list[tuple[int, int, str]], k: int) -> tuple[Ref 
     return None, tok[1]
 
 
+ELDER_KIN = words("mother wife aunt grandmother mamma mama father husband uncle grandfather papa")
+"""Relatives who usually bear a married or senior title ("Mrs.", "Sir", "Aunt")."""
+SPOUSES = words("wife husband")
+SENIOR_TITLES = words("mrs lady madame madam mr sir lord aunt uncle")
+KIN_ALIASES: dict[str, frozenset[str]] = {
+    "mother": words("mother mamma mama mammy ma"),
+    "mamma": words("mother mamma mama mammy ma"),
+    "mama": words("mother mamma mama mammy ma"),
+    "father": words("father papa pa"),
+    "papa": words("father papa pa"),
+    "aunt": words("aunt auntie"),
+    "uncle": words("uncle"),
+    "grandmother": words("granny grandmother grandmamma"),
+    "grandfather": words("grandfather grandpapa"),
+}
+"""The words a relative is called by in the cast ("Aunt Juley", "Mother")."""
+
+
+def surnames(c: Character) -> set[str]:
+    """The family names a character goes by: the last word of each name of two words or more
+    ("Mrs. Palmer" gives Charlotte the surname of her husband)."""
+    out = set()
+    for name in (c.name, *c.aliases):
+        parts = name.replace(".", " ").split()
+        if len(parts) > 1 and parts[-1][:1].isupper() and parts[-1].lower() not in TITLES:
+            out.add(parts[-1].lower())
+    return out
+
+
+def kin_owner(ctx: Context, possessive: str, offset: int) -> str | None:
+    """Whose relative "said her mother" names: the one the quotation addresses by name
+    ("Janey!" said her mother), else the one it answers when of that gender (a relative
+    replying), else whom the possessive refers to in the narration."""
+    want = "M" if possessive == "his" else "F"
+    addressed = [c for c in ctx.exclude if ctx.gender.get(c) == want]
+    if len(addressed) == 1:
+        return addressed[0]
+    prev = ctx.turns[-1].speaker if ctx.turns else None
+    if prev and ctx.gender.get(prev) == want and prev not in ctx.exclude:
+        return prev
+    return resolve_pronoun(ctx, "he" if possessive == "his" else "she", offset)
+
+
 def relative_of(ctx: Context, possessive: str, offset: int, gender: str) -> str | None:
-    """ "said her mother": never the one "her" is, but a relative of hers; of the cast, the
-    one of that gender who bears her surname ("Mrs. Miller" for Daisy Miller's mother),
-    when there is exactly one, else the most salient other character of that gender."""
-    owner = resolve_pronoun(ctx, "he" if possessive == "his" else "she", offset)
+    """ "said her mother": never the one "her" is, but a relative of hers (`kin_owner`); of
+    the cast, the one of that gender called by that kinship ("Aunt Juley" for "her aunt") or
+    bearing a surname of hers ("Mrs. Miller" for Daisy Miller's mother; not for the husband of
+    a "Miss"), a titled one for a mother or a husband, the most salient of them when several.
+    The relative who spoke the turn before the owner's, when there is one, is preferred: a
+    family exchange ("Uncle George" / "They don't last," muttered his uncle). Else the most
+    salient other character of that gender."""
+    owner = kin_owner(ctx, possessive, offset)
     pron = "he" if gender == "M" else "she"
-    if owner is None:
-        return resolve_pronoun(ctx, pron, offset)
-    owner_char = ctx.doc.character(owner)
-    surname = owner_char.name.split()[-1].lower() if owner_char and owner_char.name.split() else ""
-    kin = [
-        c.id
-        for c in ctx.doc.characters
-        if c.id != owner
-        and ctx.gender.get(c.id, "U") in (gender, "U")
-        and len(c.name.split()) > 1
-        and c.name.split()[-1].lower() == surname
-    ]
-    if len(kin) == 1:
-        return kin[0]
+    m = re.match(r"\w+\s+(\w+)", ctx.doc.text[offset : offset + 40])
+    noun = m.group(1).lower() if m else ""
     saved = ctx.exclude
-    ctx.exclude = saved | {owner}
+    ctx.exclude = saved | ({owner} if owner else set())
     try:
+        if owner is None:
+            return resolve_pronoun(ctx, pron, offset)
+        owner_char = ctx.doc.character(owner)
+        family = surnames(owner_char) if owner_char else set()
+        fitting = [
+            c for c in ctx.doc.characters if c.id not in ctx.exclude and ctx.gender.get(c.id, "U") in (gender, "U")
+        ]
+        called = KIN_ALIASES.get(noun, frozenset())
+        by_name = [c for c in fitting if any(a.split()[0].lower() in called for a in (c.name, *c.aliases) if a)]
+        maiden = noun in SPOUSES and any(a.lower().startswith("miss ") for a in (owner_char.name, *owner_char.aliases))
+        kin = [] if maiden else [c for c in fitting if surnames(c) & family]
+        both = [c for c in by_name if c in kin]
+        chosen = both or (by_name if len(by_name) == 1 else []) or kin
+        if noun in ELDER_KIN:
+            senior = [
+                c for c in chosen if any(a.split()[0].lower().rstrip(".") in SENIOR_TITLES for a in (c.name, *c.aliases) if a)
+            ]
+            chosen = senior or chosen
+        back = ctx.turns[-2].speaker if len(ctx.turns) >= 2 else None
+        rejoins = back if back and back != owner and back in {c.id for c in fitting} else None
+        if rejoins and (not chosen or rejoins in {c.id for c in chosen}):
+            return rejoins
+        if len(chosen) == 1:
+            return chosen[0].id
+        if chosen:
+            ids = {c.id for c in chosen}
+            scored = pronoun_candidates(ctx, gender, offset, lambda cid: cid in ids)
+            if scored:
+                return max(scored, key=lambda c: salience(scored[c]))
+            return chosen[0].id
         return resolve_pronoun(ctx, pron, offset)
     finally:
         ctx.exclude = saved
