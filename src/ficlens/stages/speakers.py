@@ -555,6 +555,8 @@ def mention_role(ctx: Context, start: int, end: int, word: str | None) -> str:
     if toks is not None and len(toks):
         i = toks.index_at(start)
         j = toks.index_at(end - 1) + 1
+        while j < len(toks) - 1 and toks.tag[j] == "RB":
+            j += 1  # "Mary slowly mounted": the verb after the adverbs
         nxt = toks.tag[j] if j < len(toks) else ""
         prev = toks.tag[i - 1] if i > 0 else ""
         if nxt.startswith("VB") or nxt == "MD":
@@ -803,6 +805,7 @@ def sentence_initial(text: str, offset: int, floor: int) -> bool:
     while k >= floor and text[k] in " \t\n\"\u201d'":
         k -= 1
     return k < floor or text[k] in ".!?;:\u2014"
+
 
 
 def saying(toks: list[tuple[int, int, str]], k: int) -> bool:
