@@ -490,6 +490,7 @@ SALIENCE_FEATURES = (
     "unknown_gender",
     "continues",
     "prominence",
+    "named_next",
 )
 SALIENCE_WEIGHTS: dict[str, float] = {
     "nearest": 0.09,
@@ -515,6 +516,7 @@ SALIENCE_WEIGHTS: dict[str, float] = {
     "unknown_gender": -1.87,
     "continues": -0.12,
     "prominence": 0.41,
+    "named_next": -2.9,
 }
 """Conditional-logit weights over SALIENCE_FEATURES, fitted on the pronoun tags of the 12
 PDNC training novels (the ranker's split, gold cast; see docs/models.md), except `outsider`:
@@ -639,6 +641,34 @@ def current_quote(ctx: Context, offset: int) -> tuple[int, int] | None:
     return None
 
 
+def named_next(ctx: Context, offset: int) -> str | None:
+    """The speaker the next paragraph names in the tag right after its first quotation
+    ("..." said Fielding / "..." Fielding replied): the one who answers, rarely the one
+    answered."""
+    text = ctx.doc.text
+    paras = ctx.doc.layers.get("paragraphs")
+    if not paras:
+        return None
+    starts = [p[0] for p in paras]
+    i = bisect_right(starts, offset)
+    if i >= len(paras):
+        return None
+    ps, pe = paras[i]
+    j = bisect_right(ctx.quote_starts, ps - 1)
+    if j >= len(ctx.quote_starts) or ctx.quote_starts[j] > pe:
+        return None
+    qe = ctx.quote_ends[j]
+    toks = tokens(text, qe, min(pe, qe + 60))[:4]
+    for k, tok in enumerate(toks):
+        hit = ctx.name_at.get(tok[0])
+        if hit is None:
+            continue
+        if (k > 0 and saying(toks, k - 1)) or (k + 1 < len(toks) and saying(toks, k + 1)):
+            return hit[1]
+        return None
+    return None
+
+
 def pronoun_candidates(
     ctx: Context, want: str, offset: int, fits: Callable[[str | None], bool]
 ) -> dict[str, list[float]]:
@@ -716,6 +746,7 @@ def pronoun_candidates(
     quote = current_quote(ctx, offset)
     in_quote = {m[2] for m in ctx.idx.between(*quote)} - ctx.exclude if quote else set()
     recent = [t.speaker for t in reversed(ctx.turns[-6:]) if t.speaker and fits(t.speaker)]
+    answerer = named_next(ctx, offset)
     cands = [c for c in dict.fromkeys([*order[:8], *same, *([coref] if coref else [])]) if fits(c)]
     out: dict[str, list[float]] = {}
     for c in cands:
@@ -747,6 +778,7 @@ def pronoun_candidates(
             float(c in unknown or ctx.gender.get(c, "U") != want),
             float(ctx.verb in CONTINUE_VERBS and bool(recent) and recent[0] == c),
             ctx.mention_share.get(c, 0.0),
+            float(c == answerer),
         ]
     return out
 
