@@ -491,6 +491,7 @@ SALIENCE_FEATURES = (
     "continues",
     "prominence",
     "named_next",
+    "named_after",
 )
 SALIENCE_WEIGHTS: dict[str, float] = {
     "nearest": 0.09,
@@ -517,6 +518,7 @@ SALIENCE_WEIGHTS: dict[str, float] = {
     "continues": -0.12,
     "prominence": 0.41,
     "named_next": -2.9,
+    "named_after": -2.0,
 }
 """Conditional-logit weights over SALIENCE_FEATURES, fitted on the pronoun tags of the 12
 PDNC training novels (the ranker's split, gold cast; see docs/models.md), except `outsider`:
@@ -747,6 +749,12 @@ def pronoun_candidates(
     in_quote = {m[2] for m in ctx.idx.between(*quote)} - ctx.exclude if quote else set()
     recent = [t.speaker for t in reversed(ctx.turns[-6:]) if t.speaker and fits(t.speaker)]
     answerer = named_next(ctx, offset)
+    stop = SENTENCE_BREAK.search(text, offset, offset + 150)
+    clause_end = stop.start() if stop else offset + 150
+    next_quote = bisect_right(ctx.quote_starts, offset)
+    if next_quote < len(ctx.quote_starts):
+        clause_end = min(clause_end, ctx.quote_starts[next_quote])
+    after = {m[2] for m in ctx.idx.between(offset, clause_end)}
     cands = [c for c in dict.fromkeys([*order[:8], *same, *([coref] if coref else [])]) if fits(c)]
     out: dict[str, list[float]] = {}
     for c in cands:
@@ -779,6 +787,7 @@ def pronoun_candidates(
             float(ctx.verb in CONTINUE_VERBS and bool(recent) and recent[0] == c),
             ctx.mention_share.get(c, 0.0),
             float(c == answerer),
+            float(c in after),
         ]
     return out
 
