@@ -492,6 +492,7 @@ SALIENCE_FEATURES = (
     "prominence",
     "named_next",
     "named_after",
+    "called_next",
 )
 SALIENCE_WEIGHTS: dict[str, float] = {
     "nearest": 0.09,
@@ -517,8 +518,9 @@ SALIENCE_WEIGHTS: dict[str, float] = {
     "unknown_gender": -1.87,
     "continues": -0.12,
     "prominence": 0.41,
-    "named_next": -2.9,
-    "named_after": -2.0,
+    "named_next": -2.97,
+    "named_after": -2.5,
+    "called_next": 2.25,
 }
 """Conditional-logit weights over SALIENCE_FEATURES, fitted on the pronoun tags of the 12
 PDNC training novels (the ranker's split, gold cast; see docs/models.md), except `outsider`:
@@ -643,6 +645,27 @@ def current_quote(ctx: Context, offset: int) -> tuple[int, int] | None:
     return None
 
 
+def next_quote(ctx: Context, offset: int) -> int | None:
+    """Index (in doc.quotes) of the first quotation of the paragraph after `offset`'s, if it
+    has one: the next turn of the conversation."""
+    paras = ctx.doc.layers.get("paragraphs")
+    if not paras:
+        return None
+    i = bisect_right([p[0] for p in paras], offset)
+    if i >= len(paras):
+        return None
+    ps, pe = paras[i]
+    j = bisect_right(ctx.quote_starts, ps - 1)
+    return j if j < len(ctx.quote_starts) and ctx.quote_starts[j] <= pe else None
+
+
+def called_next(ctx: Context, offset: int) -> set[str]:
+    """Whom the next turn addresses by name ("Oh, Fielding, ..."): usually the one who just
+    spoke."""
+    j = next_quote(ctx, offset)
+    return set(vocatives(ctx, ctx.doc.quotes[j])) if j is not None else set()
+
+
 def named_next(ctx: Context, offset: int) -> str | None:
     """The speaker the next paragraph names in the tag right after its first quotation
     ("..." said Fielding / "..." Fielding replied): the one who answers, rarely the one
@@ -749,6 +772,7 @@ def pronoun_candidates(
     in_quote = {m[2] for m in ctx.idx.between(*quote)} - ctx.exclude if quote else set()
     recent = [t.speaker for t in reversed(ctx.turns[-6:]) if t.speaker and fits(t.speaker)]
     answerer = named_next(ctx, offset)
+    called = called_next(ctx, offset)
     stop = SENTENCE_BREAK.search(text, offset, offset + 150)
     clause_end = stop.start() if stop else offset + 150
     next_quote = bisect_right(ctx.quote_starts, offset)
@@ -788,6 +812,7 @@ def pronoun_candidates(
             ctx.mention_share.get(c, 0.0),
             float(c == answerer),
             float(c in after),
+            float(c in called),
         ]
     return out
 
