@@ -669,20 +669,18 @@ def called_next(ctx: Context, offset: int) -> set[str]:
 def named_next(ctx: Context, offset: int) -> str | None:
     """The speaker the next paragraph names in the tag right after its first quotation
     ("..." said Fielding / "..." Fielding replied): the one who answers, rarely the one
-    answered."""
+    answered. Not when a saying verb introduces that quotation: its tag is there, and a
+    name after it starts the next sentence (he replied "alright." Red sighed)."""
+    j = next_quote(ctx, offset)
+    if j is None:
+        return None
     text = ctx.doc.text
-    paras = ctx.doc.layers.get("paragraphs")
-    if not paras:
+    qs, qe = ctx.quote_starts[j], ctx.quote_ends[j]
+    paras = ctx.doc.layers.get("paragraphs") or []
+    ps, pe = next((p for p in paras if p[0] <= qs <= p[1]), (qs, qe))
+    lead = clause_before(text, ps, max(ps, qs - 1))
+    if any(saying(lead, k) for k in range(max(0, len(lead) - 3), len(lead))):
         return None
-    starts = [p[0] for p in paras]
-    i = bisect_right(starts, offset)
-    if i >= len(paras):
-        return None
-    ps, pe = paras[i]
-    j = bisect_right(ctx.quote_starts, ps - 1)
-    if j >= len(ctx.quote_starts) or ctx.quote_starts[j] > pe:
-        return None
-    qe = ctx.quote_ends[j]
     toks = tokens(text, qe, min(pe, qe + 60))[:4]
     for k, tok in enumerate(toks):
         hit = ctx.name_at.get(tok[0])
