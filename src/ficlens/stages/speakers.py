@@ -493,6 +493,7 @@ SALIENCE_FEATURES = (
     "named_next",
     "named_after",
     "called_next",
+    "named_after_next",
 )
 SALIENCE_WEIGHTS: dict[str, float] = {
     "nearest": 0.09,
@@ -521,6 +522,7 @@ SALIENCE_WEIGHTS: dict[str, float] = {
     "named_next": -2.97,
     "named_after": -2.5,
     "called_next": 2.25,
+    "named_after_next": 0.93,
 }
 """Conditional-logit weights over SALIENCE_FEATURES, fitted on the pronoun tags of the 12
 PDNC training novels (the ranker's split, gold cast; see docs/models.md), except `outsider`:
@@ -771,11 +773,14 @@ def pronoun_candidates(
     recent = [t.speaker for t in reversed(ctx.turns[-6:]) if t.speaker and fits(t.speaker)]
     answerer = named_next(ctx, offset)
     called = called_next(ctx, offset)
+    j2 = next_quote(ctx, offset)
+    j3 = next_quote(ctx, ctx.quote_starts[j2]) if j2 is not None else None
+    answerer2 = named_next(ctx, ctx.quote_starts[j2]) if j2 is not None and j3 is not None else None
     stop = SENTENCE_BREAK.search(text, offset, offset + 150)
     clause_end = stop.start() if stop else offset + 150
-    next_quote = bisect_right(ctx.quote_starts, offset)
-    if next_quote < len(ctx.quote_starts):
-        clause_end = min(clause_end, ctx.quote_starts[next_quote])
+    following = bisect_right(ctx.quote_starts, offset)
+    if following < len(ctx.quote_starts):
+        clause_end = min(clause_end, ctx.quote_starts[following])
     after = {m[2] for m in ctx.idx.between(offset, clause_end)}
     cands = [c for c in dict.fromkeys([*order[:8], *same, *([coref] if coref else [])]) if fits(c)]
     out: dict[str, list[float]] = {}
@@ -811,6 +816,7 @@ def pronoun_candidates(
             float(c == answerer),
             float(c in after),
             float(c in called),
+            float(c == answerer2),
         ]
     return out
 
