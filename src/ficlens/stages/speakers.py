@@ -220,6 +220,8 @@ class Context:
     vocatives of its quotation, the tag verb, and how that quotation ends."""
     pronoun_starts: list[int] = field(default_factory=list)
     """Sorted offsets of the narration pronouns coref resolved (filled on first use)."""
+    paragraphs: list[tuple[int, int]] = field(default_factory=list)
+    """The story's paragraphs (start, end), for looking at the next turn (filled on first use)."""
 
     def in_quote(self, offset: int) -> bool:
         i = bisect_right(self.quote_starts, offset) - 1
@@ -647,25 +649,25 @@ def current_quote(ctx: Context, offset: int) -> tuple[int, int] | None:
     return None
 
 
-def next_quote(ctx: Context, offset: int) -> int | None:
-    """Index (in doc.quotes) of the first quotation of the paragraph after `offset`'s, if it
-    has one: the next turn of the conversation."""
-    paras = ctx.doc.layers.get("paragraphs")
-    if not paras:
+def next_turn(ctx: Context, offset: int) -> tuple[int, int, int] | None:
+    """The paragraph after `offset`'s, when it holds a quotation (the next turn of the
+    conversation): the index in doc.quotes of its first quotation, its start and its end."""
+    if not ctx.paragraphs:
+        doc = ctx.doc
+        ctx.paragraphs = doc.layers.get("paragraphs") or story_paragraphs(doc.text, list(doc.story_regions()))
+    i = bisect_right(ctx.paragraphs, (offset, len(ctx.doc.text) + 1))
+    if i >= len(ctx.paragraphs):
         return None
-    i = bisect_right([p[0] for p in paras], offset)
-    if i >= len(paras):
-        return None
-    ps, pe = paras[i]
+    ps, pe = ctx.paragraphs[i]
     j = bisect_right(ctx.quote_starts, ps - 1)
-    return j if j < len(ctx.quote_starts) and ctx.quote_starts[j] <= pe else None
+    return (j, ps, pe) if j < len(ctx.quote_starts) and ctx.quote_starts[j] <= pe else None
 
 
 def called_next(ctx: Context, offset: int) -> set[str]:
     """Whom the next turn addresses by name ("Oh, Fielding, ..."): usually the one who just
     spoke."""
-    j = next_quote(ctx, offset)
-    return set(vocatives(ctx, ctx.doc.quotes[j])) if j is not None else set()
+    turn = next_turn(ctx, offset)
+    return set(vocatives(ctx, ctx.doc.quotes[turn[0]])) if turn is not None else set()
 
 
 def named_next(ctx: Context, offset: int) -> str | None:
@@ -673,13 +675,12 @@ def named_next(ctx: Context, offset: int) -> str | None:
     ("..." said Fielding / "..." Fielding replied): the one who answers, rarely the one
     answered. Not when a saying verb introduces that quotation: its tag is there, and a
     name after it starts the next sentence (he replied "alright." Red sighed)."""
-    j = next_quote(ctx, offset)
-    if j is None:
+    turn = next_turn(ctx, offset)
+    if turn is None:
         return None
+    j, ps, pe = turn
     text = ctx.doc.text
     qs, qe = ctx.quote_starts[j], ctx.quote_ends[j]
-    paras = ctx.doc.layers.get("paragraphs") or []
-    ps, pe = next((p for p in paras if p[0] <= qs <= p[1]), (qs, qe))
     lead = clause_before(text, ps, max(ps, qs - 1))
     if any(saying(lead, k) for k in range(max(0, len(lead) - 3), len(lead))):
         return None
@@ -773,9 +774,8 @@ def pronoun_candidates(
     recent = [t.speaker for t in reversed(ctx.turns[-6:]) if t.speaker and fits(t.speaker)]
     answerer = named_next(ctx, offset)
     called = called_next(ctx, offset)
-    j2 = next_quote(ctx, offset)
-    j3 = next_quote(ctx, ctx.quote_starts[j2]) if j2 is not None else None
-    answerer2 = named_next(ctx, ctx.quote_starts[j2]) if j2 is not None and j3 is not None else None
+    turn = next_turn(ctx, offset)
+    answerer2 = named_next(ctx, turn[1]) if turn is not None else None
     stop = SENTENCE_BREAK.search(text, offset, offset + 150)
     clause_end = stop.start() if stop else offset + 150
     following = bisect_right(ctx.quote_starts, offset)
