@@ -654,7 +654,8 @@ def next_turn(ctx: Context, offset: int) -> tuple[int, int, int] | None:
     conversation): the index in doc.quotes of its first quotation, its start and its end."""
     if not ctx.paragraphs:
         doc = ctx.doc
-        ctx.paragraphs = doc.layers.get("paragraphs") or story_paragraphs(doc.text, list(doc.story_regions()))
+        paras = doc.layers.get("paragraphs") or story_paragraphs(doc.text, list(doc.story_regions()))
+        ctx.paragraphs = [(p[0], p[1]) for p in paras]
     i = bisect_right(ctx.paragraphs, (offset, len(ctx.doc.text) + 1))
     if i >= len(ctx.paragraphs):
         return None
