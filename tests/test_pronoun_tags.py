@@ -165,3 +165,13 @@ def test_a_name_later_in_the_tag_is_not_its_pronoun(monkeypatch) -> None:
     assert speakers(text) == ["tobin"]
     monkeypatch.setitem(SALIENCE_WEIGHTS, "named_after", 0.0)
     assert speakers(text) == ["wes"]
+
+
+def test_the_other_is_the_one_the_next_turn_calls_by_name() -> None:
+    """ "said the other": of those taking part who did not just speak, the one the next
+    turn addresses (Wes), not the one who spoke before (Mara)."""
+    text = (
+        '"Ready, Wes?" Mara asked.\n\n"Almost," Tobin said.\n\n"Hurry up," said the other.\n\n'
+        '"Calm down, Wes," said Tobin.\n'
+    )
+    assert speakers(text)[2] == "wes"

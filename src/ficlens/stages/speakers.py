@@ -398,13 +398,22 @@ def relative_of(ctx: Context, possessive: str, offset: int, gender: str) -> str 
 
 
 def the_other(ctx: Context) -> str | None:
-    """ "said the other": the one taking part in the conversation who did not just speak."""
+    """ "said the other": the one taking part in the conversation who did not just speak, nor
+    answers next (`named_next`); of several, the one the next turn calls by name."""
     last = ctx.turns[-1].speaker if ctx.turns else None
-    for t in reversed(ctx.turns[-6:]):
-        for cid in (t.speaker, t.first, *t.vocatives):
-            if cid and cid != last and cid not in ctx.exclude:
-                return cid
-    return next((c for c in recent_names(ctx, ctx.para_start) if c != last and c not in ctx.exclude), None)
+    answerer = named_next(ctx, ctx.para_start)
+    called = called_next(ctx, ctx.para_start)
+    taking_part = [
+        cid
+        for t in reversed(ctx.turns[-6:])
+        for cid in (t.speaker, t.first, *t.vocatives)
+        if cid and cid != last and cid != answerer and cid not in ctx.exclude
+    ]
+    if taking_part:
+        return next((c for c in taking_part if c in called), taking_part[0])
+    return next(
+        (c for c in recent_names(ctx, ctx.para_start) if c not in (last, answerer) and c not in ctx.exclude), None
+    )
 
 
 def resolve_pronoun(ctx: Context, word: str, offset: int) -> str | None:
