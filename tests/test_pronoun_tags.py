@@ -99,3 +99,79 @@ def test_untagged_lines_before_the_first_tag_go_to_the_narrated_subject() -> Non
         '"Hello?" Wes said.\n'
     )
     assert speakers(text) == ["tobin", "tobin", "wes"]
+
+
+def attributed(text: str, cast: list[tuple[str, str, list[str], str]]) -> list[str | None]:
+    doc = Document(text=text, source=Source("<test>", "txt", "0" * 64))
+    quotes_stage(doc, Config())
+    doc.characters = [Character(cid, name, aliases, g) for cid, name, aliases, g in cast]
+    attribute(doc)
+    return [q.speaker for q in doc.quotes]
+
+
+FAMILY = [
+    ("janey", "Janey Archer", ["Janey", "Miss Archer"], "F"),
+    ("mrs_archer", "Mrs. Archer", [], "F"),
+    ("newland", "Newland Archer", ["Newland", "Archer"], "M"),
+    ("may", "May Welland", ["May", "Miss Welland"], "F"),
+    ("mr_welland", "Mr. Welland", [], "M"),
+    ("juley", "Aunt Juley", ["Mrs. Munt"], "F"),
+]
+
+
+def test_her_mother_is_the_mother_of_the_girl_she_addresses() -> None:
+    """ "Janey!" said her mother: "her" is the girl the quotation calls by name (never its
+    speaker), and the mother the senior cast member of her surname."""
+    text = 'May sat by the window.\n\n"I wonder what she wore," Janey said.\n\n"Janey!" said her mother.\n'
+    assert attributed(text, FAMILY)[-1] == "mrs_archer"
+
+
+def test_her_aunt_is_the_one_the_cast_calls_aunt() -> None:
+    text = 'Janey sat by the window.\n\n"Such a thing has happened," cried her aunt.\n'
+    assert attributed(text, FAMILY) == ["juley"]
+
+
+def test_the_husband_of_a_miss_is_not_her_fathers_namesake() -> None:
+    """ "cried her husband" after May speaks, in an exchange with Newland: her husband is the
+    man who spoke the turn before hers, not Mr. Welland (her maiden name)."""
+    text = (
+        'Newland looked at May.\n\n"Shall we travel?" Newland asked.\n\n'
+        '"That would be lovely," May said.\n\n"Then we shall," cried her husband.\n'
+    )
+    assert attributed(text, FAMILY)[-1] == "newland"
+
+
+def test_the_one_the_next_turn_names_as_speaker_is_not_the_pronoun(monkeypatch) -> None:
+    """ "he said" between Tobin and Wes, and the next paragraph is tagged "said Wes": the
+    one who answers is rarely the one answered, so "he" is Tobin, though Wes is the subject
+    of the sentence before."""
+    text = 'Wes opened the door for Tobin.\n\n"Cold tonight," he said.\n\n"Freezing," said Wes.\n'
+    assert speakers(text) == ["tobin", "wes"]
+    monkeypatch.setitem(SALIENCE_WEIGHTS, "named_next", 0.0)
+    assert speakers(text)[0] == "wes"
+
+
+def test_the_one_the_next_turn_calls_by_name_is_the_pronoun(monkeypatch) -> None:
+    text = 'Wes opened the door for Tobin.\n\n"Cold tonight," he said.\n\n"Freezing, Tobin."\n'
+    assert speakers(text)[0] == "tobin"
+    monkeypatch.setitem(SALIENCE_WEIGHTS, "called_next", 0.0)
+    assert speakers(text)[0] == "wes"
+
+
+def test_a_name_later_in_the_tag_is_not_its_pronoun(monkeypatch) -> None:
+    """ "he said to Wes": the pronoun cannot be Wes (a name it governs), though Wes is the
+    subject of the sentence before."""
+    text = 'Tobin held the door. Wes came in.\n\n"Sit down," he said to Wes.\n'
+    assert speakers(text) == ["tobin"]
+    monkeypatch.setitem(SALIENCE_WEIGHTS, "named_after", 0.0)
+    assert speakers(text) == ["wes"]
+
+
+def test_the_other_is_the_one_the_next_turn_calls_by_name() -> None:
+    """ "said the other": of those taking part who did not just speak, the one the next
+    turn addresses (Wes), not the one who spoke before (Mara)."""
+    text = (
+        '"Ready, Wes?" Mara asked.\n\n"Almost," Tobin said.\n\n"Hurry up," said the other.\n\n'
+        '"Calm down, Wes," said Tobin.\n'
+    )
+    assert speakers(text)[2] == "wes"
