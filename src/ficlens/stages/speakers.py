@@ -74,6 +74,9 @@ ECHO_WORDS = words(
     "haunted rang ringing"
 )
 """Narration that marks a quotation as words recalled, not said now."""
+RECALL_VERBS = words("echo echoed echoes echoing rang ringing replayed replaying haunted haunting")
+"""Verbs of words sounding again in someone's head ("It echoed inside his head")."""
+HEAD_WORDS = words("head mind ears memory thoughts")
 WRITTEN_NOUNS = words("note notes letter letters card message postcard telegram")
 WRITER_WINDOW = 1500
 """How far back (characters) a note's writer is looked for."""
@@ -1070,6 +1073,64 @@ def echoed(ctx: Context, q: Quote, around: list[tuple[int, int, str]]) -> Quote 
     return ctx.said.get(key)
 
 
+def references_before(ctx: Context, floor: int, offset: int) -> list[tuple[int, str]]:
+    """(offset, character) of every name and resolved pronoun in the narration between
+    `floor` and `offset`, nearest first."""
+    refs = [(m[0], m[2]) for m in ctx.idx.between(floor, offset)]
+    refs += [(s, cid) for s, cid in ctx.pronouns.items() if floor <= s < offset]
+    return sorted(((s, cid) for s, cid in refs if not ctx.in_quote(s)), reverse=True)
+
+
+def head_owner(ctx: Context, around: list[tuple[int, int, str]]) -> str | None:
+    """Whose head words sound in: "inside his head" / "in Anne's mind"."""
+    for k, t in enumerate(around[:-1]):
+        if around[k + 1][2] not in HEAD_WORDS:
+            continue
+        if t[2] in ("his", "her"):
+            return ctx.pronouns.get(t[0]) or resolve_pronoun(ctx, "he" if t[2] == "his" else "she", t[0])
+        if t[2] == "my":
+            return ctx.narrator
+        hit = ctx.name_at.get(t[0])
+        if hit is not None:
+            return hit[1]
+    return None
+
+
+def unheard_echo(ctx: Context, q: Quote, around: list[tuple[int, int, str]], floor: int) -> Tag | None:
+    """ "A mistake..." It echoed inside his head.: words recalled whose first saying was never
+    quoted. They are someone else's: the character the narration just before is about,
+    other than the one whose head they echo in ("Red couldn't look her in the eye.")."""
+    if not any(t[2] in RECALL_VERBS for t in around):
+        return None
+    owner = head_owner(ctx, around)
+    if owner is None:
+        return None
+    for s, cid in references_before(ctx, floor, q.start):
+        if cid != owner:
+            return Tag(Ref(cid, "pronoun" if s in ctx.pronouns else "name", s), None, "thought")
+    return None
+
+
+def absent_writer(ctx: Context, offset: int) -> Ref | None:
+    """Who wrote a note that no verb of writing gives a writer: the owner of "his message",
+    else ("She slipped the card open. ... "I'm sorry..." It read.") not its reader, the one
+    the narration before the note is about, but the next character it refers to before
+    that (the one she was looking for)."""
+    toks = last_sentence(ctx.doc.text, max(0, offset - 300), offset - 1)
+    for k, t in enumerate(toks[:-1]):
+        if t[2] in ("his", "her") and toks[k + 1][2] in WRITTEN_NOUNS:  # "His message to his ally ran,"
+            cid = ctx.pronouns.get(t[0]) or resolve_pronoun(ctx, "he" if t[2] == "his" else "she", t[0])
+            return Ref(cid, "pronoun", t[0]) if cid else None
+    refs = references_before(ctx, max(0, offset - WRITER_WINDOW), offset)
+    if not refs:
+        return None
+    reader = refs[0][1]
+    for s, cid in refs[1:]:
+        if cid != reader:
+            return Ref(cid, "pronoun" if s in ctx.pronouns else "name", s)
+    return None
+
+
 def attribute(
     doc: Document,
     ranker: Ranker | None | bool = True,
@@ -1159,6 +1220,60 @@ def weaker_than_lead(
         return True
     k = skip_adverbs_back(ctx, left, len(left) - 1)
     return tag.verb in NONVERBAL and k >= 0 and saying(left, k)
+
+
+OBJECT_PRONOUNS = words("him her them me us you it myself himself herself themselves yourself ourselves one")
+
+
+def voiced_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag | None:
+    """A speech tag, unless its verb is denied ("but said nothing in return", "did not
+    answer") or goes on with something else than words ("he continued to listen"): then
+    the clause tags nobody."""
+    tag = find_tag(ctx, toks, after)
+    if tag is None or not tag.verb:
+        return tag
+    text = ctx.doc.text
+    for k, t in enumerate(toks):
+        if t[2] == tag.verb:
+            denied = (k and denies(toks[k - 1][2])) or (k + 1 < len(toks) and toks[k + 1][2] == "nothing")
+            nxt = toks[k + 2] if k + 2 < len(toks) and toks[k + 1][2] == "to" else None
+            other_act = (
+                t[2] in CONTINUE_VERBS
+                and nxt is not None
+                and text[nxt[0]].islower()
+                and nxt[2] not in SPEECH_LEMMAS | DETERMINERS | OBJECT_PRONOUNS
+            )
+            return None if denied or other_act else tag
+    return tag
+
+
+def denies(word: str) -> bool:
+    """ "did not (say)", "didn't", "never": the verb after it did not happen."""
+    return word in ("not", "never") or word.endswith(("n't", "n\u2019t"))
+
+
+def runs_into(text: str, q: Quote) -> bool:
+    """Whether the narration runs straight into the quotation, no stop or comma between
+    ("Red sounded a little shaky "can you..."): the quotation ends that sentence. Not after
+    "by" or "from", which name where the words come from ("drawn up short by "..."")."""
+    before = text[max(0, q.start - 40) : q.start - 1].rstrip()
+    return before[-1:].isalnum() and not before.lower().endswith((" by", " from"))
+
+
+def last_clause_subject(ctx: Context, toks: list[tuple[int, int, str]]) -> Ref | None:
+    """The named subject of the last clause of a sentence, after a comma splice or "and"
+    ("He asked sounding worried, Red tried to calm his breathing"): None when the last
+    clause with a subject has a pronoun (find_tag reads those)."""
+    for j in range(len(toks) - 1, -1, -1):
+        if j and toks[j - 1][2] not in (",", ";", "and", "but"):
+            continue
+        ref, end = ref_at(ctx, toks, j)
+        if ref is None or not ref.cid:
+            continue
+        k = skip_adverbs(ctx, toks, next((i for i in range(j, len(toks)) if toks[i][0] >= end), len(toks)))
+        if k < len(toks) and (verb_like(toks[k][2]) or toks[k][2] in TAG_AUXILIARIES):
+            return ref if ref.kind == "name" else None
+    return None
 
 
 def skip_adverbs_back(ctx: Context, toks: list[tuple[int, int, str]], k: int) -> int:
@@ -1282,6 +1397,12 @@ def introduces_next(text: str, tail: tuple[int, int]) -> bool:
     return end[-1:] in (":", ",", "—", "-") or end[-1:] not in (".", "!", "?", '"', "”", ")")
 
 
+def trails_off(body: str) -> bool:
+    """Words that trail off ("she'd never understand me...") are speech or thought, never a
+    term or a title, even inside a sentence of narration."""
+    return len(body.split()) >= 2 and body.rstrip().endswith("..")
+
+
 def rank_weights(counts: Counter[str]) -> dict[str, float]:
     """1 for the most frequent, 1/2 for the next...: how prominent a character is, the same
     on a one-page story and a novel."""
@@ -1306,6 +1427,8 @@ def read_paragraph(
     ctx.para_start = ps
     turn = Turn(qs, ps, pe)
     for i, q in enumerate(qs):
+        if q.speech == "other" and trails_off(text[q.start : q.end]):
+            q.speech = "spoken"
         voc = vocatives(ctx, q)
         turn.vocatives.extend(v for v in voc if v not in turn.vocatives)
         ctx.exclude = set(voc)
@@ -1329,13 +1452,17 @@ def read_paragraph(
             if not reading and len(qs) == 1 and q.start - 1 <= ps and q.end + 1 >= pe:
                 reading = reading_aside(lead)
         ctx.quote_end = text[q.start : q.end].rstrip()[-1:]
-        tag = inner_voice(ctx, left) or inner_voice(ctx, right) or find_tag(ctx, right, after=True)
-        if left and (tag is None or (own_lead and weaker_than_lead(ctx, text, q, tag, left))):
-            tag = find_tag(ctx, left, after=False) or tag
+        tag = inner_voice(ctx, left) or inner_voice(ctx, right) or voiced_tag(ctx, right, after=True)
+        straight = last_clause_subject(ctx, left) if own_lead and left and runs_into(text, q) else None
+        if straight is not None and (tag is None or tag.speaker is None or tag.speaker.kind == "pronoun"):
+            tag = Tag(straight)
+        elif left and (tag is None or (own_lead and weaker_than_lead(ctx, text, q, tag, left))):
+            tag = voiced_tag(ctx, left, after=False) or tag
         if tag is None and i == 0 and not left:
             tag = speaking_sentence(ctx, text, pieces[0], prev_tail)
         if tag is None and right and right[0][2] in ("it", "which") and reading_lead(right):
             tag = Tag(None, None, "written", adjacent=True)  # "..." It read.
+            reading = True
         lead = text[max(ps, q.start - 4) : q.start - 1].rstrip()[-1:]
         colon = lead == ":"
         if tag is None and left and lead in (":", ";"):
@@ -1345,12 +1472,16 @@ def read_paragraph(
             tag.speech = tag.speech or "written"
         if tag is not None and tag.speech == "written":
             writer = find_writer(ctx, q.start)
+            if writer is None and reading and (tag.speaker is None or not tag.speaker.cid):
+                writer = absent_writer(ctx, q.start)
             if writer is not None:
                 tag.speaker = writer
         original = echoed(ctx, q, left + right)
         if original is not None:
             ctx.echoes.append((q, original))
             tag = Tag(None, None, "thought")
+        else:
+            tag = unheard_echo(ctx, q, left + right, ps) or tag
         key = normalised(text[q.start : q.end])
         if key:
             ctx.said.setdefault(key, q)

@@ -1,0 +1,101 @@
+"""Who speaks each line of a fan-fiction conversation: the reading rules of the speakers
+stage for phone calls, notes, echoes and several speakers in one paragraph, each on a short
+invented passage with a known cast (no coref: pronouns are resolved by the stage itself)."""
+
+from __future__ import annotations
+
+from ficlens.document import Character, Document, Source
+from ficlens.pipeline import Config
+from ficlens.stages.quotes import quotes_stage
+from ficlens.stages.speakers import attribute, runs_into, trails_off
+
+CAST = [
+    ("milly", "Milly", ["Milly"], "F"),
+    ("tobin", "Tobin Hale", ["Tobin"], "M"),
+    ("bull", "Dr. Bull", ["Bull", "Dr. Bull"], "M"),
+    ("ada", "Ada Brisk", ["Ada"], "F"),
+]
+
+
+def read(text: str, narrator: str | None = None) -> Document:
+    doc = Document(text=text, source=Source("<test>", "txt", "0" * 64))
+    quotes_stage(doc, Config())
+    doc.characters = [Character(cid, name, aliases, g) for cid, name, aliases, g in CAST]
+    if narrator:
+        doc.narration.pov = "first"
+        doc.narration.narrator = narrator
+    attribute(doc, ranker=False)
+    return doc
+
+
+def speakers(text: str, narrator: str | None = None) -> list[str | None]:
+    return [q.speaker for q in read(text, narrator).quotes]
+
+
+def test_an_echo_never_quoted_before_is_the_other_ones_words() -> None:
+    text = 'Tobin could not look at Milly. "A mistake..." It echoed inside his head.\n'
+    doc = read(text)
+    assert [q.speaker for q in doc.quotes] == ["milly"]
+    assert doc.quotes[0].speech == "thought"
+
+
+def test_a_card_with_no_verb_of_writing_is_not_its_readers() -> None:
+    text = (
+        'Milly searched the whole flat for Tobin. He was gone.\n'
+        'Milly found a card on the table and slipped it open. "I\'m sorry..." It read.\n'
+    )
+    doc = read(text)
+    assert [q.speaker for q in doc.quotes] == ["tobin"]
+    assert doc.quotes[0].speech == "written"
+
+
+def test_the_owner_of_a_message_wrote_it() -> None:
+    text = 'Tobin tapped the table twice. His message to Milly ran, "I have an idea."\n'
+    assert speakers(text) == ["tobin"]
+
+
+def test_words_that_trail_off_are_spoken_not_a_term() -> None:
+    assert trails_off("she'd never understand me...")
+    assert not trails_off("Rosebud")
+    text = 'Tobin scrolled through the names; there was Ada, "she\'d never understand me..."\n'
+    doc = read(text)
+    assert [(q.speaker, q.speech) for q in doc.quotes] == [("tobin", "spoken")]
+
+
+def test_a_named_clause_running_into_the_quotation_speaks_it() -> None:
+    text = 'Bull came in. He asked sounding worried, Tobin sounded shaky "can you leave a message?"\n'
+    assert speakers(text) == ["tobin"]
+    text = (
+        '"Is anything wrong?" Bull asked. Tobin tried to calm his breathing but still sounded '
+        'shaky "can you leave a message for Ada?" He asked.\n'
+    )
+    assert speakers(text) == ["bull", "tobin"]
+
+
+def test_a_quotation_after_by_does_not_end_the_sentence_of_its_hearer() -> None:
+    doc = read('Milly was drawn up short by "The more the better," from Tobin.\n')
+    assert not runs_into(doc.text, doc.quotes[0])
+    doc = read('Milly sounded shaky "can you come?"\n')
+    assert runs_into(doc.text, doc.quotes[0])
+
+
+def test_a_verb_of_saying_that_is_denied_tags_nobody() -> None:
+    assert speakers('Tobin closed his eyes; "please tell her I love her." Bull did not say a word.\n') == ["tobin"]
+    assert speakers('Tobin closed his eyes; "please tell her I love her." Bull never answered.\n') == ["tobin"]
+
+
+def test_going_on_with_something_else_than_words_tags_nobody() -> None:
+    text = '"Tell her," Tobin said. "Tell her I am sorry." Bull continued to listen.\n'
+    assert speakers(text) == ["tobin", "tobin"]
+
+
+def test_a_verb_of_saying_after_not_help_or_ceased_not_still_tags() -> None:
+    text = 'Milly sat down. Bull, miserable, could not help saying, "Nay, Milly."\n'
+    assert speakers(text) == ["bull"]
+    text = 'Tobin left. Ada ceased not to exclaim, "How killing!"\n'
+    assert speakers(text) == ["ada"]
+
+
+def test_continuing_to_someone_is_still_speech() -> None:
+    text = 'Milly turned. "Where is he?" she added to Tobin.\n'
+    assert speakers(text) == ["milly"]
