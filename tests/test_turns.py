@@ -99,3 +99,21 @@ def test_a_verb_of_saying_after_not_help_or_ceased_not_still_tags() -> None:
 def test_continuing_to_someone_is_still_speech() -> None:
     text = 'Milly turned. "Where is he?" she added to Tobin.\n'
     assert speakers(text) == ["milly"]
+
+
+def test_after_narration_about_the_narrator_the_narrator_speaks() -> None:
+    text = (
+        '"You are awake," Tobin said.\n\n"Where else would I be?"\n\n"Asleep."\n\n'
+        "I do not answer that. I clean the cut, and he does not flinch. Outside a cab rattles past.\n\n"
+        '"You will need stitches."\n\n"Then stitch."\n'
+    )
+    assert speakers(text, narrator="milly") == ["tobin", "milly", "tobin", "milly", "tobin"]
+
+
+def test_narration_that_ends_on_someone_else_named_does_not_hand_over_to_the_narrator() -> None:
+    text = (
+        '"Come in," Tobin said.\n\n"Thank you."\n\n'
+        "I did so; whereupon I heard a laugh from the bedroom, where Ada was just arising.\n\n"
+        '"Is it true that you have won?"\n'
+    )
+    assert speakers(text, narrator="milly")[-1] != "milly"

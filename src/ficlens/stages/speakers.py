@@ -182,6 +182,9 @@ class Turn:
     spoken: bool = True
     lead: str | None = None
     """The subject of the last sentence of the narration paragraph just before."""
+    opened_by: str | None = None
+    """Who the narration just before the turn was last about (the first subject of its last
+    sentence that has one): "I clean the cut. Outside a cab rattles by." -> the narrator."""
 
     @property
     def anchor(self) -> bool:
@@ -1520,8 +1523,28 @@ def read_paragraph(
     if prev_tail is not None and not turns:
         lead = lead_beat(ctx, last_sentence(text, *prev_tail))
         turn.lead = lead.speaker.cid if lead is not None and lead.speaker is not None else None
+    if prev_tail is not None:
+        turn.opened_by = last_subject(ctx, text, prev_tail)
     turn.spoken = bool(spoken)
     return turn
+
+
+def last_subject(ctx: Context, text: str, tail: tuple[int, int]) -> str | None:
+    """The first subject ("I", "he", "she" or a name opening a clause) of the last sentence
+    of the narration `tail` that has one: who that narration was last about. None when that
+    sentence also names someone else ("I laughed, while Blanche chattered")."""
+    toks = tokens(text, max(tail[0], tail[1] - 600), tail[1])
+    bounds = [0] + [i + 1 for i in range(len(toks)) if is_sentence_end(toks, i)] + [len(toks)]
+    for a, b in reversed(list(zip(bounds, bounds[1:], strict=False))):
+        for j in range(a, b):
+            if toks[j][2] in SUBJECTS and toks[j][2] != "we" or (
+                (j == a or toks[j - 1][2] in (",", ";", "and", "but")) and toks[j][0] in ctx.name_at
+            ):
+                ref, _ = ref_at(ctx, toks, j)
+                if ref is not None and ref.cid:
+                    named = {ctx.name_at[t[0]][1] for t in toks[a:b] if t[0] in ctx.name_at}
+                    return ref.cid if named <= {ref.cid} else None
+    return None
 
 
 def set_speaker(q: Quote, cid: str | None, kind: str, confidence: float) -> None:
@@ -1545,6 +1568,7 @@ def fill_turns(ctx: Context, conv: list[Turn]) -> None:
     live = [t for t in conv if t.spoken]
     anchored = [t.anchor for t in live]
     lead = conv[0].lead if conv else None
+    after_narration = {id(conv[0])} | {id(u) for a, u in zip(conv, conv[1:], strict=False) if not a.spoken}
     for k, t in enumerate(live):
         if t.speaker:
             continue
@@ -1573,8 +1597,8 @@ def fill_turns(ctx: Context, conv: list[Turn]) -> None:
                 choice = (ctx.narrator, 0.56)  # first person: the narrator answers
             else:
                 choice = (nearest_other(ctx, t, prev.speaker), 0.3)
-        elif t.lead and k == 0 and t.lead == ctx.narrator:
-            choice = (t.lead, 0.56)  # "I kneel by his chair." / "A knife?": the narrator asks
+        elif ctx.narrator and id(t) in after_narration and ctx.narrator in (t.lead, t.opened_by):
+            choice = (ctx.narrator, 0.56)  # "I kneel by his chair." / "A knife?": the narrator asks
         else:
             choice = (nearest_other(ctx, t, None), 0.3)
         if ctx.ranker is not None or ctx.collect is not None:
