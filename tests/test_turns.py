@@ -117,3 +117,8 @@ def test_narration_that_ends_on_someone_else_named_does_not_hand_over_to_the_nar
         '"Is it true that you have won?"\n'
     )
     assert speakers(text, narrator="milly")[-1] != "milly"
+
+
+def test_the_narrator_does_not_say_a_line_that_calls_her_by_name() -> None:
+    text = '"Go," Tobin said.\n\nI reached the door and leant against it. I could not decide.\n\n"I love you, Milly."\n'
+    assert speakers(text, narrator="milly")[-1] == "tobin"

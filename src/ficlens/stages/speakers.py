@@ -1597,7 +1597,12 @@ def fill_turns(ctx: Context, conv: list[Turn]) -> None:
                 choice = (ctx.narrator, 0.56)  # first person: the narrator answers
             else:
                 choice = (nearest_other(ctx, t, prev.speaker), 0.3)
-        elif ctx.narrator and id(t) in after_narration and ctx.narrator in (t.lead, t.opened_by):
+        elif (
+            ctx.narrator
+            and id(t) in after_narration
+            and ctx.narrator in (t.lead, t.opened_by)
+            and ctx.narrator not in t.vocatives
+        ):
             choice = (ctx.narrator, 0.56)  # "I kneel by his chair." / "A knife?": the narrator asks
         else:
             choice = (nearest_other(ctx, t, None), 0.3)
