@@ -122,3 +122,14 @@ def test_narration_that_ends_on_someone_else_named_does_not_hand_over_to_the_nar
 def test_the_narrator_does_not_say_a_line_that_calls_her_by_name() -> None:
     text = '"Go," Tobin said.\n\nI reached the door and leant against it. I could not decide.\n\n"I love you, Milly."\n'
     assert speakers(text, narrator="milly")[-1] == "tobin"
+
+
+def test_a_name_a_screen_shows_is_a_label_not_a_turn() -> None:
+    text = (
+        '"She is going to call," I thought.\n\n'
+        'Then the phone rang in my hand, and the screen said "Ada," and I picked up at once.\n\n'
+        '"Hi, Ada."\n'
+    )
+    doc = read(text, narrator="milly")
+    assert [q.speech for q in doc.quotes] == ["thought", "other", "spoken"]
+    assert doc.quotes[-1].speaker == "milly"

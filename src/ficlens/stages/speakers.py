@@ -78,6 +78,8 @@ RECALL_VERBS = words("echo echoed echoes echoing rang ringing replayed replaying
 """Verbs of words sounding again in someone's head ("It echoed inside his head")."""
 HEAD_WORDS = words("head mind ears memory thoughts")
 WRITTEN_NOUNS = words("note notes letter letters card message postcard telegram")
+DISPLAY_NOUNS = words("screen display monitor readout sign plaque board scoreboard")
+"""Things that show words ("the screen said "Mom,"")."""
 WRITER_WINDOW = 1500
 """How far back (characters) a note's writer is looked for."""
 PAST_IRREGULAR = words(
@@ -1024,7 +1026,16 @@ def reading_lead(toks: list[tuple[int, int, str]]) -> bool:
     if any(t[2].isalpha() and not t[2].endswith("ly") for t in toks[k + 1 :]):
         return False
     subject = toks[k - 1][2] if k else ""
-    return subject in ("it", "which", "this", "that") or written_context(toks[:k])
+    return subject in ("it", "which", "this", "that") or subject in DISPLAY_NOUNS or written_context(toks[:k])
+
+
+def display_label(text: str, q: Quote, lead: list[tuple[int, int, str]]) -> bool:
+    """ "the screen said "Mom,"": a name or a word or two that a screen or a sign shows is a
+    label (speech `other`), not a line of the conversation."""
+    verbs = [k for k, t in enumerate(lead) if t[2] in READING_LEADS]
+    return bool(verbs) and verbs[-1] > 0 and lead[verbs[-1] - 1][2] in DISPLAY_NOUNS and len(
+        text[q.start : q.end].split()
+    ) <= 2
 
 
 def reading_aside(toks: list[tuple[int, int, str]]) -> bool:
@@ -1470,7 +1481,9 @@ def read_paragraph(
         colon = lead == ":"
         if tag is None and left and lead in (":", ";"):
             tag = lead_beat(ctx, left)
-        if reading or (left and colon and written_context(left)):
+        if reading and left and display_label(text, q, left):
+            tag = Tag(None, None, "other", adjacent=True)
+        elif reading or (left and colon and written_context(left)):
             tag = tag or Tag(None, None, None)
             tag.speech = tag.speech or "written"
         if tag is not None and tag.speech == "written":
@@ -1577,10 +1590,18 @@ def fill_turns(ctx: Context, conv: list[Turn]) -> None:
         nxt = live[k + 1] if k + 1 < len(live) else None
         nxt2 = live[k + 2] if k + 2 < len(live) else None
         choice: tuple[str | None, float] = (None, 0.0)
+        narrated = (
+            ctx.narrator is not None
+            and id(t) in after_narration
+            and ctx.narrator in (t.lead, t.opened_by)
+            and ctx.narrator not in t.vocatives
+        )
         if t.continues and prev is not None and prev.speaker:
             choice = (prev.speaker, 0.7)
         elif prev is not None and [v for v in prev.vocatives if v != prev.speaker]:
             choice = ([v for v in prev.vocatives if v != prev.speaker][0], 0.56)
+        elif narrated and k > 0:
+            choice = (ctx.narrator, 0.56)  # narration between: "I picked up." / "Hi, Mom."
         elif prev2 is not None and prev2.speaker and prev is not None and prev.speaker != prev2.speaker:
             choice = (prev2.speaker, 0.55)
         elif nxt is not None and nxt.anchor and [v for v in nxt.vocatives if v != nxt.first]:
@@ -1597,12 +1618,7 @@ def fill_turns(ctx: Context, conv: list[Turn]) -> None:
                 choice = (ctx.narrator, 0.56)  # first person: the narrator answers
             else:
                 choice = (nearest_other(ctx, t, prev.speaker), 0.3)
-        elif (
-            ctx.narrator
-            and id(t) in after_narration
-            and ctx.narrator in (t.lead, t.opened_by)
-            and ctx.narrator not in t.vocatives
-        ):
+        elif narrated:
             choice = (ctx.narrator, 0.56)  # "I kneel by his chair." / "A knife?": the narrator asks
         else:
             choice = (nearest_other(ctx, t, None), 0.3)
