@@ -14,6 +14,7 @@ CAST = [
     ("tobin", "Tobin Hale", ["Tobin"], "M"),
     ("bull", "Dr. Bull", ["Bull", "Dr. Bull"], "M"),
     ("ada", "Ada Brisk", ["Ada"], "F"),
+    ("kit", "Kit", ["Kit"], "U"),
 ]
 
 
@@ -133,3 +134,17 @@ def test_a_name_a_screen_shows_is_a_label_not_a_turn() -> None:
     doc = read(text, narrator="milly")
     assert [q.speech for q in doc.quotes] == ["thought", "other", "spoken"]
     assert doc.quotes[-1].speaker == "milly"
+
+
+def test_a_pronoun_no_one_fits_is_the_one_just_called_by_name() -> None:
+    text = '"Kit! The towels!" Tobin shouted.\n\n"The towels are fine, Tobin," she called back.\n'
+    assert speakers(text, narrator="milly") == ["tobin", "kit"]
+
+
+def test_a_line_said_to_me_is_answered_by_the_narrator() -> None:
+    text = (
+        '"Kit! The towels!" Tobin shouted.\n\n'
+        '"The towels are fine, Tobin," she called back, and then, to me, "How is the book?"\n\n'
+        '"Fine."\n'
+    )
+    assert speakers(text, narrator="milly") == ["tobin", "kit", "kit", "milly"]

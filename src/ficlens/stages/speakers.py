@@ -184,6 +184,9 @@ class Turn:
     spoken: bool = True
     lead: str | None = None
     """The subject of the last sentence of the narration paragraph just before."""
+    addressed: list[str] = field(default_factory=list)
+    """The first-person narrator, when the turn's last quotation is said "to me": the
+    narrator answers next, whoever else the turn called by name."""
     opened_by: str | None = None
     """Who the narration just before the turn was last about (the first subject of its last
     sentence that has one): "I clean the cut. Outside a cab rattles by." -> the narrator."""
@@ -1503,6 +1506,8 @@ def read_paragraph(
             ctx.said.setdefault(key, q)
         if tag is None and i and tags[i - 1] is not None and resumes(text, qs[i - 1], pieces[i]):
             tag = tags[i - 1]
+        if tag is not None and tag.speaker is not None and not tag.speaker.cid and turns:
+            tag.speaker.cid = called_by_name(ctx, text, tag.speaker, turns[-1])
         tags.append(tag)
     ctx.exclude = set()
     ctx.verb = ""
@@ -1510,6 +1515,7 @@ def read_paragraph(
         (i, t.speaker) for i, t in enumerate(tags) if t is not None and t.speaker is not None and t.speaker.cid
     ]
     beat_ref = None if found else beat(ctx, text, pieces)
+    spoken_last = next((q for q in reversed(qs) if q.speech != "other"), None)
     for i, q in enumerate(qs):
         tag = tags[i]
         q.addressees = list(vocatives(ctx, q))
@@ -1517,6 +1523,10 @@ def read_paragraph(
             q.speech = tag.speech or "spoken"  # "Bye" she said: a short word, but said
         if tag is not None and tag.addressee and tag.addressee not in q.addressees:
             q.addressees.append(tag.addressee)
+        if ctx.narrator and ctx.narrator not in q.addressees and to_me(text, pieces[i], pieces[i + 1]):
+            q.addressees.append(ctx.narrator)
+            if q is spoken_last:
+                turn.addressed = [ctx.narrator]
         if tag is not None and tag.speaker is not None and tag.speaker.cid:
             kind = "explicit" if tag.speaker.kind == "name" else "anaphoric"
             set_speaker(q, tag.speaker.cid, kind, 0.9 if kind == "explicit" else 0.75)
@@ -1560,6 +1570,28 @@ def last_subject(ctx: Context, text: str, tail: tuple[int, int]) -> str | None:
     return None
 
 
+def to_me(text: str, before: tuple[int, int], after: tuple[int, int]) -> bool:
+    """ "and then, to me, "Okay."" / ""Okay," she said to me.": a line the first-person
+    narrator is spoken to."""
+    lead = tokens(text, max(before[0], before[1] - 30), before[1])
+    while lead and lead[-1][2] in (",", ":", "\u2014", "--"):
+        lead.pop()
+    tail = clause_after(text, after[0], after[1])
+    return [t[2] for t in lead[-2:]] == ["to", "me"] or any(
+        a[2] == "to" and b[2] == "me" for a, b in zip(tail, tail[1:], strict=False)
+    )
+
+
+def called_by_name(ctx: Context, text: str, ref: Ref, before: Turn) -> str | None:
+    """ "Lorelai! The towels!" / "..., Michel," she called back: a "he" or "she" that finds no
+    one in the cast is the one the last turn called by name, when that one's gender fits."""
+    gender = PRONOUN_GENDER.get(text[ref.start : ref.start + 3].strip().lower(), "")
+    if ref.kind != "pronoun" or gender not in ("M", "F"):
+        return None
+    called = [v for v in before.vocatives if v != before.speaker and ctx.gender.get(v, "U") in (gender, "U")]
+    return called[0] if len(called) == 1 else None
+
+
 def set_speaker(q: Quote, cid: str | None, kind: str, confidence: float) -> None:
     q.speaker = cid
     q.extra["type"] = kind
@@ -1598,8 +1630,8 @@ def fill_turns(ctx: Context, conv: list[Turn]) -> None:
         )
         if t.continues and prev is not None and prev.speaker:
             choice = (prev.speaker, 0.7)
-        elif prev is not None and [v for v in prev.vocatives if v != prev.speaker]:
-            choice = ([v for v in prev.vocatives if v != prev.speaker][0], 0.56)
+        elif prev is not None and [v for v in prev.addressed or prev.vocatives if v != prev.speaker]:
+            choice = ([v for v in prev.addressed or prev.vocatives if v != prev.speaker][0], 0.56)
         elif narrated and k > 0:
             choice = (ctx.narrator, 0.56)  # narration between: "I picked up." / "Hi, Mom."
         elif prev2 is not None and prev2.speaker and prev is not None and prev.speaker != prev2.speaker:
