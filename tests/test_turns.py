@@ -138,7 +138,8 @@ def test_a_name_a_screen_shows_is_a_label_not_a_turn() -> None:
 
 def test_a_pronoun_no_one_fits_is_the_one_just_called_by_name() -> None:
     text = '"Kit! The towels!" Tobin shouted.\n\n"The towels are fine, Tobin," she called back.\n'
-    assert speakers(text, narrator="milly") == ["tobin", "kit"]
+    doc = read(text, narrator="milly")
+    assert [(q.speaker, q.extra["type"]) for q in doc.quotes] == [("tobin", "explicit"), ("kit", "anaphoric")]
 
 
 def test_a_line_said_to_me_is_answered_by_the_narrator() -> None:
