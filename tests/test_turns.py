@@ -149,3 +149,17 @@ def test_a_line_said_to_me_is_answered_by_the_narrator() -> None:
         '"Fine."\n'
     )
     assert speakers(text, narrator="milly") == ["tobin", "kit", "kit", "milly"]
+
+
+def test_nobody_answers_himself_in_one_paragraph() -> None:
+    text = (
+        'Tobin picked up. "Is anything wrong, sir?" Bull asked. Tobin sounded shaky "can you take a '
+        'message?" he asked. There was a silence before he answered "aren\'t you with her?" Tobin sighed.\n'
+    )
+    assert speakers(text) == ["bull", "tobin", "bull"]
+
+
+def test_both_halves_of_an_interrupted_answer_keep_one_speaker() -> None:
+    text = '"Will you come?" Bull asked.\n\n"I know you will laugh at me," he replied, "but I cannot."\n'
+    got = speakers(text)
+    assert got[1] == got[2]

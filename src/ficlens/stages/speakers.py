@@ -1508,6 +1508,8 @@ def read_paragraph(
             tag = tags[i - 1]
         if tag is not None and tag.speaker is not None and not tag.speaker.cid and turns:
             tag.speaker.cid = called_by_name(ctx, text, tag.speaker, turns[-1])
+        if i and tag is not None and answers_self(tag, tags[i - 1]):
+            tag.speaker = Ref(answerer(ctx, tags[:i], turns, tag.speaker), "pronoun", tag.speaker.start)
         tags.append(tag)
     ctx.exclude = set()
     ctx.verb = ""
@@ -1568,6 +1570,37 @@ def last_subject(ctx: Context, text: str, tail: tuple[int, int]) -> str | None:
                     named = {ctx.name_at[t[0]][1] for t in toks[a:b] if t[0] in ctx.name_at}
                     return ref.cid if named <= {ref.cid} else None
     return None
+
+
+ANSWER_VERBS = words("answered answers replied replies responded responds rejoined retorted returned")
+
+
+def answers_self(tag: Tag, before: Tag | None) -> bool:
+    """ "..." Red asked. ... before he answered "...": a "he" that answers, resolved to the
+    one who said the line just before in the same paragraph - nobody answers himself. (The
+    same tag on both halves of an interrupted line is one speaker, not an answer.)"""
+    return (
+        tag.verb in ANSWER_VERBS
+        and tag.speaker is not None
+        and tag.speaker.kind == "pronoun"
+        and before is not None
+        and before.speaker is not None
+        and bool(before.speaker.cid)
+        and tag.speaker.cid == before.speaker.cid
+        and tag.speaker.start != before.speaker.start
+    )
+
+
+def answerer(ctx: Context, before: list[Tag | None], turns: list[Turn], asked: Ref) -> str | None:
+    """The other one of the exchange: the nearest earlier speaker of the paragraph, else of
+    the conversation, who is not the one just answered and whose gender fits the pronoun."""
+    gender = ctx.gender.get(asked.cid or "", "U")
+    here = [t.speaker.cid for t in reversed(before) if t is not None and t.speaker is not None]
+    earlier = [c for u in reversed(turns) for c in (u.speaker, u.first)]
+    for cid in here + earlier:
+        if cid and cid != asked.cid and ctx.gender.get(cid, "U") in (gender, "U"):
+            return cid
+    return asked.cid
 
 
 def to_me(text: str, before: tuple[int, int], after: tuple[int, int]) -> bool:
