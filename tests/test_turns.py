@@ -163,3 +163,8 @@ def test_both_halves_of_an_interrupted_answer_keep_one_speaker() -> None:
     text = '"Will you come?" Bull asked.\n\n"I know you will laugh at me," he replied, "but I cannot."\n'
     got = speakers(text)
     assert got[1] == got[2]
+
+
+def test_the_rest_of_an_interrupted_line_is_spoken_by_the_same_speaker() -> None:
+    doc = read('Tobin came in.\n\n"The car," said Tobin, with great dignity, "did not start."\n')
+    assert [(q.speaker, q.speech) for q in doc.quotes] == [("tobin", "spoken"), ("tobin", "spoken")]

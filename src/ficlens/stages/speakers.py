@@ -1444,8 +1444,11 @@ def read_paragraph(
     ctx.para_start = ps
     turn = Turn(qs, ps, pe)
     for i, q in enumerate(qs):
-        if q.speech == "other" and trails_off(text[q.start : q.end]):
-            q.speech = "spoken"
+        if q.speech == "other" and (
+            trails_off(text[q.start : q.end])
+            or (i and qs[i - 1].speech != "other" and resumes(text, qs[i - 1], pieces[i]))
+        ):
+            q.speech = "spoken"  # '"The car," said Giles, "did not start."': the rest of the line
         voc = vocatives(ctx, q)
         turn.vocatives.extend(v for v in voc if v not in turn.vocatives)
         ctx.exclude = set(voc)
