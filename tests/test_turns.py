@@ -168,3 +168,22 @@ def test_both_halves_of_an_interrupted_answer_keep_one_speaker() -> None:
 def test_the_rest_of_an_interrupted_line_is_spoken_by_the_same_speaker() -> None:
     doc = read('Tobin came in.\n\n"The car," said Tobin, with great dignity, "did not start."\n')
     assert [(q.speaker, q.speech) for q in doc.quotes] == [("tobin", "spoken"), ("tobin", "spoken")]
+
+
+def test_a_letter_read_aloud_is_written_by_the_one_who_signs_it() -> None:
+    text = (
+        '"Open it," Tobin said.\n\n'
+        "Ada slit the envelope, unfolded the sheet and read it aloud in her best voice.\n\n"
+        '"Dearest Ada. It has been some time since you left us."\n\n'
+        '"The position remains open, and we would welcome your return."\n\n'
+        '"Yours in eternal wrath, Bull. P.S. There would be cake."\n\n'
+        '"Cake," Tobin repeated.\n'
+    )
+    doc = read(text)
+    assert [q.speaker for q in doc.quotes] == ["tobin", "bull", "bull", "bull", "tobin"]
+    assert [q.speech for q in doc.quotes[1:4]] == ["written"] * 3
+
+
+def test_a_name_said_to_someone_is_not_a_signature() -> None:
+    text = '"Come in," Tobin said.\n\n"Yours is a glorious country, Bull!"\n\n"You know the picture is yours, Tobin."\n'
+    assert "bull" not in speakers(text)[1:2] and speakers(text)[2] != "tobin"

@@ -1547,6 +1547,10 @@ def read_paragraph(
     if spoken and spoken[-1].speaker:
         turn.speaker = spoken[-1].speaker
         turn.first = spoken[0].speaker
+    signed = next((q for q in reversed(qs) if q.speech != "other"), None)
+    writer = signature(ctx, signed) if signed is not None else None
+    if writer is not None:
+        sign_letter(ctx, turn, signed, writer, turns)
     turn.continues = bool(qs[0].extra.get("continues"))
     if prev_tail is not None and not turns:
         lead = lead_beat(ctx, last_sentence(text, *prev_tail))
@@ -1626,6 +1630,52 @@ def called_by_name(ctx: Context, text: str, ref: Ref, before: Turn) -> str | Non
         return None
     called = [v for v in before.vocatives if v != before.speaker and ctx.gender.get(v, "U") in (gender, "U")]
     return called[0] if len(called) == 1 else None
+
+
+CLOSINGS = words("yours regards sincerely faithfully affectionately cordially respectfully")
+SALUTATIONS = ("dear ", "dearest ", "my dear ", "to ")
+
+
+def signature(ctx: Context, q: Quote) -> str | None:
+    """The writer who signs a letter or a note quoted in full: a name right after a short
+    closing that opens its sentence ("Yours in eternal wrath, D'Hoffryn." / "Regards to
+    Halfrek. Anya." / "Love, Mom."), not a name said to someone ("Yours is a fine country,
+    Honeychurch!")."""
+    text = ctx.doc.text
+    for s, e, cid, _k in reversed(ctx.idx.between(q.start, q.end)):
+        if text[e : q.end].lstrip()[:1] not in (".", ""):
+            continue
+        head = tokens(text, max(q.start, s - 80), s)
+        if not head or head[-1][2] not in (",", ".", "--", "\u2014"):
+            continue
+        for k in range(len(head) - 1, max(-1, len(head) - 8), -1):
+            opens = is_sentence_end(head, k - 1) if k else head[0][0] - q.start < 3
+            if opens and (head[k][2] in CLOSINGS or (head[k][2] == "love" and k + 2 == len(head))):
+                return cid
+    return None
+
+
+def sign_letter(ctx: Context, turn: Turn, q: Quote, writer: str, turns: list[Turn]) -> None:
+    """A signed letter read out paragraph by paragraph: the writer wrote this quotation and
+    the bare quotations just before it, back to the one that opens with "Dear ...". A
+    letter is written whoever reads it aloud."""
+    text = ctx.doc.text
+    set_speaker(q, writer, "implicit", 0.7)
+    q.speech = "written"
+    turn.speaker = turn.first = writer
+    if text[q.start : q.end].lower().startswith(SALUTATIONS):
+        return
+    for before in reversed(turns):
+        if len(before.quotes) != 1 or "type" in before.quotes[0].extra or before.speaker:
+            return
+        bq = before.quotes[0]
+        if text[before.start : bq.start].strip(" \t\n\"\u201c") or text[bq.end : before.end].strip(" \t\n\"\u201d"):
+            return
+        set_speaker(bq, writer, "implicit", 0.7)
+        bq.speech = "written"
+        before.speaker = before.first = writer
+        if text[bq.start : bq.end].lower().startswith(SALUTATIONS):
+            return
 
 
 def set_speaker(q: Quote, cid: str | None, kind: str, confidence: float) -> None:
