@@ -187,3 +187,21 @@ def test_a_letter_read_aloud_is_written_by_the_one_who_signs_it() -> None:
 def test_a_name_said_to_someone_is_not_a_signature() -> None:
     text = '"Come in," Tobin said.\n\n"Yours is a glorious country, Bull!"\n\n"You know the picture is yours, Tobin."\n'
     assert "bull" not in speakers(text)[1:2] and speakers(text)[2] != "tobin"
+
+
+def test_a_line_that_quotes_someone_of_the_scene_puts_them_on_the_spot() -> None:
+    text = (
+        '"Where were you, Tobin?" Ada asked. Bull and Tobin looked at the floor.\n\n'
+        '"Hard to say. Time is very relative. Bull says."\n\n'
+        '"I never said that!"\n'
+    )
+    assert speakers(text)[1:] == ["tobin", "bull"]
+
+
+def test_as_someone_says_is_a_comparison_not_a_charge() -> None:
+    text = (
+        '"Come, Tobin," Ada said. Bull and Tobin sat down.\n\n'
+        '"We should wait, as Bull says."\n\n'
+        '"But then what?"\n'
+    )
+    assert speakers(text)[-1] != "bull"

@@ -1547,6 +1547,8 @@ def read_paragraph(
     if spoken and spoken[-1].speaker:
         turn.speaker = spoken[-1].speaker
         turn.first = spoken[0].speaker
+    if spoken and not turn.addressed and not turn.vocatives:
+        turn.addressed = put_on_the_spot(ctx, spoken[-1], turns)
     signed = next((q for q in reversed(qs) if q.speech != "other"), None)
     writer = signature(ctx, signed) if signed is not None else None
     if writer is not None:
@@ -1608,6 +1610,26 @@ def answerer(ctx: Context, before: list[Tag | None], turns: list[Turn], asked: R
         if cid and cid != asked.cid and ctx.gender.get(cid, "U") in (gender, "U"):
             return cid
     return asked.cid
+
+
+REPORTING_VERBS = words("says said thinks thought reckons reckoned")
+
+
+def put_on_the_spot(ctx: Context, q: Quote, turns: list[Turn]) -> list[str]:
+    """ "Time's very relative. Nobby says." / "I never said that!": a line that ends by
+    quoting someone of the scene puts that one on the spot, and they answer next (unless the
+    line calls someone by name, who answers instead)."""
+    text = ctx.doc.text
+    toks = tokens(text, max(q.start, q.end - 40), q.end)
+    while toks and toks[-1][2] in SENTENCE_END:
+        toks.pop()
+    if len(toks) < 2 or toks[-1][2] not in REPORTING_VERBS:
+        return []
+    hit = ctx.name_at.get(toks[-2][0])
+    if hit is None or hit[0] > toks[-1][0] or (len(toks) > 2 and toks[-3][2] == "as"):
+        return []  # "wait, as William says": a comparison, not a charge
+    present = {t.speaker for t in turns} | set(recent_names(ctx, q.start))
+    return [hit[1]] if hit[1] in present else []
 
 
 def to_me(text: str, before: tuple[int, int], after: tuple[int, int]) -> bool:
