@@ -205,3 +205,12 @@ def test_as_someone_says_is_a_comparison_not_a_charge() -> None:
         '"But then what?"\n'
     )
     assert speakers(text)[-1] != "bull"
+
+
+def test_one_clause_tags_one_line_in_a_paragraph_of_alternating_speakers() -> None:
+    text = (
+        'Tobin rang and Ada picked up. "Hello? Mr. Hale..." she managed to stammer out; she took a deep breath. '
+        '"Ada..." he said calmly, "what can I do for you, sir?" she asked kindly; '
+        'again Tobin weighed his options. "Ada, can you do me a favour?"\n'
+    )
+    assert speakers(text) == ["ada", "tobin", "ada", "tobin"]

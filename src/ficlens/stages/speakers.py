@@ -1476,7 +1476,9 @@ def read_paragraph(
         straight = last_clause_subject(ctx, left) if own_lead and left and runs_into(text, q) else None
         if straight is not None and (tag is None or tag.speaker is None or tag.speaker.kind == "pronoun"):
             tag = Tag(straight)
-        elif left and (tag is None or (own_lead and weaker_than_lead(ctx, text, q, tag, left))):
+        elif left and (
+            tag is None or (own_lead and not tags_before(tags, i, left) and weaker_than_lead(ctx, text, q, tag, left))
+        ):
             tag = voiced_tag(ctx, left, after=False) or tag
         if tag is None and i == 0 and not left:
             tag = speaking_sentence(ctx, text, pieces[0], prev_tail)
@@ -1539,7 +1541,8 @@ def read_paragraph(
             found.append((i, local))
             set_speaker(q, local.cid, "implicit", 0.65)
         elif found:
-            j, ref = min(found, key=lambda f: (f[0] > i, abs(f[0] - i)))
+            own = set(q.addressees)  # "Aram, can you...?" is not Aram's
+            j, ref = min(found, key=lambda f: (f[1].cid in own, f[0] > i, abs(f[0] - i)))
             set_speaker(q, ref.cid, "implicit", 0.7)
         elif beat_ref is not None:
             set_speaker(q, beat_ref.cid, "implicit", 0.6)
@@ -1598,6 +1601,16 @@ def answers_self(tag: Tag, before: Tag | None) -> bool:
         and tag.speaker.cid == before.speaker.cid
         and tag.speaker.start != before.speaker.start
     )
+
+
+def tags_before(tags: list[Tag | None], i: int, left: list[tuple[int, int, str]]) -> bool:
+    """Whether the clause before quotation i already tagged quotation i - 1 ("Aram..." He
+    said calmly, "What can I do?" he asked.): one clause tags one line, so it does not
+    overrule this line's own tag."""
+    before = tags[i - 1] if i else None
+    if before is None or before.speaker is None or not before.adjacent or not left:
+        return False
+    return left[0][0] <= before.speaker.start <= left[-1][0]
 
 
 def answerer(ctx: Context, before: list[Tag | None], turns: list[Turn], asked: Ref) -> str | None:
