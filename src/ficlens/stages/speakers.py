@@ -13,6 +13,17 @@ Rules in the order a careful reader applies them, one pass over the paragraphs:
    last turn addressed by name, the speaker two turns back when two people alternate, the
    one the next turn addresses, the speaker two turns ahead, then the nearest name.
 
+Conversations in fan fiction add their own cues, read in the same pass: one clause tags one
+line, so in a paragraph where speakers alternate ("Aram..." he said calmly, "What can I do,
+sir?" he asked) a clause that tagged the line before does not take the next; a named clause
+running straight into a quotation speaks it; nobody answers himself; denied verbs ("said
+nothing") tag nobody; a "he"/"she" no one in the cast fits is the one just called by name; a
+line that ends "Nobby says." puts Nobby on the spot. Notes and letters: a letter read out is
+written by the name that signs it; a note no verb of writing gives a writer is not its
+reader's; a word a screen shows is a label. Words echoing in someone's head that were never
+quoted are the other one's. In a first-person story, an untagged line after narration last
+about the narrator alone, or after a line said "to me", is the narrator's.
+
 Addressees are vocatives inside the quotation ("Ray, please"), "said to X", and otherwise
 the previous speaker of the conversation. `speech` becomes `thought` with verbs of thinking
 or an inner voice, `written` for notes, letters and texts. Each quotation gets `type`
