@@ -1,7 +1,8 @@
 """The blind set (tests/blind/): four stories written while nobody ran ficlens on them, and
 measured once, at 23:03 UTC on 2026-11-23 (docs/heldout.md). From then on they are
-regression checks like tests/heldout: the floors sit just under that first measurement, and
-speaker accuracy under 0.7 (b2) is a strict xfail naming the weakness.
+regression checks like tests/heldout: the floors sit just under that first measurement (b2
+and b4 raised under the measurement after the conversation rules of the third session;
+b2's first-person phone call and texts were a strict xfail until then).
 """
 
 from __future__ import annotations
@@ -26,14 +27,11 @@ FLOORS = {
 }
 SPEAKER_FLOORS = {
     "b1_bell_book_and_nobby": 0.88,
-    "b2_one_true_sentence": 0.7,
+    "b2_one_true_sentence": 0.75,
     "b3_rain_on_greek_street": 0.75,
-    "b4_dental_plan": 0.86,
+    "b4_dental_plan": 0.95,
 }
-WEAK = {
-    "b2_one_true_sentence/speaker_accuracy": "first-person narrator's untagged turns on the "
-    "phone and in texts (implicit 0.39 at the blind run)",
-}
+WEAK: dict[str, str] = {}
 
 
 def cases() -> list[object]:

@@ -41,7 +41,7 @@ FLOORS: dict[str, float] = {
 SPEAKER_BAR = 0.7
 SPEAKER_FLOORS: dict[str, float] = {
     "h1_last_orders": 0.90,
-    "h2_long_night": 0.71,
+    "h2_long_night": 0.95,
     "h4_thin_ice": 0.85,
     "h5_the_blue_cup": 0.86,
 }

@@ -176,7 +176,7 @@ def test_pdnc_speakers_whole_pipeline_gold_cast() -> None:
 def test_seed_speakers(seed) -> None:
     require_shared()
     m = score_seed(seed)
-    assert m["speaker_accuracy"] >= 0.5
+    assert m["speaker_accuracy"] >= 0.9  # the target on each seed (000 0.941, 001 1.0, 002 0.988)
 
 
 def test_train_command_is_registered() -> None:

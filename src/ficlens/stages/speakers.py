@@ -13,6 +13,17 @@ Rules in the order a careful reader applies them, one pass over the paragraphs:
    last turn addressed by name, the speaker two turns back when two people alternate, the
    one the next turn addresses, the speaker two turns ahead, then the nearest name.
 
+Conversations in fan fiction add their own cues, read in the same pass: one clause tags one
+line, so in a paragraph where speakers alternate ("Aram..." he said calmly, "What can I do,
+sir?" he asked) a clause that tagged the line before does not take the next; a named clause
+running straight into a quotation speaks it; nobody answers himself; denied verbs ("said
+nothing") tag nobody; a "he"/"she" no one in the cast fits is the one just called by name; a
+line that ends "Nobby says." puts Nobby on the spot. Notes and letters: a letter read out is
+written by the name that signs it; a note no verb of writing gives a writer is not its
+reader's; a word a screen shows is a label. Words echoing in someone's head that were never
+quoted are the other one's. In a first-person story, an untagged line after narration last
+about the narrator alone, or after a line said "to me", is the narrator's.
+
 Addressees are vocatives inside the quotation ("Ray, please"), "said to X", and otherwise
 the previous speaker of the conversation. `speech` becomes `thought` with verbs of thinking
 or an inner voice, `written` for notes, letters and texts. Each quotation gets `type`
@@ -75,7 +86,12 @@ ECHO_WORDS = words(
     "haunted rang ringing"
 )
 """Narration that marks a quotation as words recalled, not said now."""
+RECALL_VERBS = words("echo echoed echoes echoing rang ringing replayed replaying haunted haunting")
+"""Verbs of words sounding again in someone's head ("It echoed inside his head")."""
+HEAD_WORDS = words("head mind ears memory thoughts")
 WRITTEN_NOUNS = words("note notes letter letters card message postcard telegram")
+DISPLAY_NOUNS = words("screen display monitor readout sign plaque board scoreboard")
+"""Things that show words ("the screen said "Mom,"")."""
 WRITER_WINDOW = 1500
 """How far back (characters) a note's writer is looked for."""
 PAST_IRREGULAR = words(
@@ -182,6 +198,12 @@ class Turn:
     spoken: bool = True
     lead: str | None = None
     """The subject of the last sentence of the narration paragraph just before."""
+    addressed: list[str] = field(default_factory=list)
+    """The first-person narrator, when the turn's last quotation is said "to me": the
+    narrator answers next, whoever else the turn called by name."""
+    opened_by: str | None = None
+    """Who the narration just before the turn was last about (the first subject of its last
+    sentence that has one): "I clean the cut. Outside a cab rattles by." -> the narrator."""
 
     @property
     def anchor(self) -> bool:
@@ -1174,7 +1196,16 @@ def reading_lead(toks: list[tuple[int, int, str]]) -> bool:
     if any(t[2].isalpha() and not t[2].endswith("ly") for t in toks[k + 1 :]):
         return False
     subject = toks[k - 1][2] if k else ""
-    return subject in ("it", "which", "this", "that") or written_context(toks[:k])
+    return subject in ("it", "which", "this", "that") or subject in DISPLAY_NOUNS or written_context(toks[:k])
+
+
+def display_label(text: str, q: Quote, lead: list[tuple[int, int, str]]) -> bool:
+    """ "the screen said "Mom,"": a name or a word or two that a screen or a sign shows is a
+    label (speech `other`), not a line of the conversation."""
+    verbs = [k for k, t in enumerate(lead) if t[2] in READING_LEADS]
+    return bool(verbs) and verbs[-1] > 0 and lead[verbs[-1] - 1][2] in DISPLAY_NOUNS and len(
+        text[q.start : q.end].split()
+    ) <= 2
 
 
 def reading_aside(toks: list[tuple[int, int, str]]) -> bool:
@@ -1224,6 +1255,64 @@ def echoed(ctx: Context, q: Quote, around: list[tuple[int, int, str]]) -> Quote 
     if len(key.split()) < 2:
         return None
     return ctx.said.get(key)
+
+
+def references_before(ctx: Context, floor: int, offset: int) -> list[tuple[int, str]]:
+    """(offset, character) of every name and resolved pronoun in the narration between
+    `floor` and `offset`, nearest first."""
+    refs = [(m[0], m[2]) for m in ctx.idx.between(floor, offset)]
+    refs += [(s, cid) for s, cid in ctx.pronouns.items() if floor <= s < offset]
+    return sorted(((s, cid) for s, cid in refs if not ctx.in_quote(s)), reverse=True)
+
+
+def head_owner(ctx: Context, around: list[tuple[int, int, str]]) -> str | None:
+    """Whose head words sound in: "inside his head" / "in Anne's mind"."""
+    for k, t in enumerate(around[:-1]):
+        if around[k + 1][2] not in HEAD_WORDS:
+            continue
+        if t[2] in ("his", "her"):
+            return ctx.pronouns.get(t[0]) or resolve_pronoun(ctx, "he" if t[2] == "his" else "she", t[0])
+        if t[2] == "my":
+            return ctx.narrator
+        hit = ctx.name_at.get(t[0])
+        if hit is not None:
+            return hit[1]
+    return None
+
+
+def unheard_echo(ctx: Context, q: Quote, around: list[tuple[int, int, str]], floor: int) -> Tag | None:
+    """ "A mistake..." It echoed inside his head.: words recalled whose first saying was never
+    quoted. They are someone else's: the character the narration just before is about,
+    other than the one whose head they echo in ("Red couldn't look her in the eye.")."""
+    if not any(t[2] in RECALL_VERBS for t in around):
+        return None
+    owner = head_owner(ctx, around)
+    if owner is None:
+        return None
+    for s, cid in references_before(ctx, floor, q.start):
+        if cid != owner:
+            return Tag(Ref(cid, "pronoun" if s in ctx.pronouns else "name", s), None, "thought")
+    return None
+
+
+def absent_writer(ctx: Context, offset: int) -> Ref | None:
+    """Who wrote a note that no verb of writing gives a writer: the owner of "his message",
+    else ("She slipped the card open. ... "I'm sorry..." It read.") not its reader, the one
+    the narration before the note is about, but the next character it refers to before
+    that (the one she was looking for)."""
+    toks = last_sentence(ctx.doc.text, max(0, offset - 300), offset - 1)
+    for k, t in enumerate(toks[:-1]):
+        if t[2] in ("his", "her") and toks[k + 1][2] in WRITTEN_NOUNS:  # "His message to his ally ran,"
+            cid = ctx.pronouns.get(t[0]) or resolve_pronoun(ctx, "he" if t[2] == "his" else "she", t[0])
+            return Ref(cid, "pronoun", t[0]) if cid else None
+    refs = references_before(ctx, max(0, offset - WRITER_WINDOW), offset)
+    if not refs:
+        return None
+    reader = refs[0][1]
+    for s, cid in refs[1:]:
+        if cid != reader:
+            return Ref(cid, "pronoun" if s in ctx.pronouns else "name", s)
+    return None
 
 
 def attribute(
@@ -1316,6 +1405,60 @@ def weaker_than_lead(
         return True
     k = skip_adverbs_back(ctx, left, len(left) - 1)
     return tag.verb in NONVERBAL and k >= 0 and saying(left, k)
+
+
+OBJECT_PRONOUNS = words("him her them me us you it myself himself herself themselves yourself ourselves one")
+
+
+def voiced_tag(ctx: Context, toks: list[tuple[int, int, str]], after: bool) -> Tag | None:
+    """A speech tag, unless its verb is denied ("but said nothing in return", "did not
+    answer") or goes on with something else than words ("he continued to listen"): then
+    the clause tags nobody."""
+    tag = find_tag(ctx, toks, after)
+    if tag is None or not tag.verb:
+        return tag
+    text = ctx.doc.text
+    for k, t in enumerate(toks):
+        if t[2] == tag.verb:
+            denied = (k and denies(toks[k - 1][2])) or (k + 1 < len(toks) and toks[k + 1][2] == "nothing")
+            nxt = toks[k + 2] if k + 2 < len(toks) and toks[k + 1][2] == "to" else None
+            other_act = (
+                t[2] in CONTINUE_VERBS
+                and nxt is not None
+                and text[nxt[0]].islower()
+                and nxt[2] not in SPEECH_LEMMAS | DETERMINERS | OBJECT_PRONOUNS
+            )
+            return None if denied or other_act else tag
+    return tag
+
+
+def denies(word: str) -> bool:
+    """ "did not (say)", "didn't", "never": the verb after it did not happen."""
+    return word in ("not", "never") or word.endswith(("n't", "n\u2019t"))
+
+
+def runs_into(text: str, q: Quote) -> bool:
+    """Whether the narration runs straight into the quotation, no stop or comma between
+    ("Red sounded a little shaky "can you..."): the quotation ends that sentence. Not after
+    "by" or "from", which name where the words come from ("drawn up short by "..."")."""
+    before = text[max(0, q.start - 40) : q.start - 1].rstrip()
+    return before[-1:].isalnum() and not before.lower().endswith((" by", " from"))
+
+
+def last_clause_subject(ctx: Context, toks: list[tuple[int, int, str]]) -> Ref | None:
+    """The named subject of the last clause of a sentence, after a comma splice or "and"
+    ("He asked sounding worried, Red tried to calm his breathing"): None when the last
+    clause with a subject has a pronoun (find_tag reads those)."""
+    for j in range(len(toks) - 1, -1, -1):
+        if j and toks[j - 1][2] not in (",", ";", "and", "but"):
+            continue
+        ref, end = ref_at(ctx, toks, j)
+        if ref is None or not ref.cid:
+            continue
+        k = skip_adverbs(ctx, toks, next((i for i in range(j, len(toks)) if toks[i][0] >= end), len(toks)))
+        if k < len(toks) and (verb_like(toks[k][2]) or toks[k][2] in TAG_AUXILIARIES):
+            return ref if ref.kind == "name" else None
+    return None
 
 
 def skip_adverbs_back(ctx: Context, toks: list[tuple[int, int, str]], k: int) -> int:
@@ -1439,6 +1582,12 @@ def introduces_next(text: str, tail: tuple[int, int]) -> bool:
     return end[-1:] in (":", ",", "—", "-") or end[-1:] not in (".", "!", "?", '"', "”", ")")
 
 
+def trails_off(body: str) -> bool:
+    """Words that trail off ("she'd never understand me...") are speech or thought, never a
+    term or a title, even inside a sentence of narration."""
+    return len(body.split()) >= 2 and body.rstrip().endswith("..")
+
+
 def rank_weights(counts: Counter[str]) -> dict[str, float]:
     """1 for the most frequent, 1/2 for the next...: how prominent a character is, the same
     on a one-page story and a novel."""
@@ -1463,6 +1612,11 @@ def read_paragraph(
     ctx.para_start = ps
     turn = Turn(qs, ps, pe)
     for i, q in enumerate(qs):
+        if q.speech == "other" and (
+            trails_off(text[q.start : q.end])
+            or (i and qs[i - 1].speech != "other" and resumes(text, qs[i - 1], pieces[i]))
+        ):
+            q.speech = "spoken"  # '"The car," said Giles, "did not start."': the rest of the line
         voc = vocatives(ctx, q)
         turn.vocatives.extend(v for v in voc if v not in turn.vocatives)
         ctx.exclude = set(voc)
@@ -1486,33 +1640,49 @@ def read_paragraph(
             if not reading and len(qs) == 1 and q.start - 1 <= ps and q.end + 1 >= pe:
                 reading = reading_aside(lead)
         ctx.quote_end = text[q.start : q.end].rstrip()[-1:]
-        tag = inner_voice(ctx, left) or inner_voice(ctx, right) or find_tag(ctx, right, after=True)
-        if left and (tag is None or (own_lead and weaker_than_lead(ctx, text, q, tag, left))):
-            tag = find_tag(ctx, left, after=False) or tag
+        tag = inner_voice(ctx, left) or inner_voice(ctx, right) or voiced_tag(ctx, right, after=True)
+        straight = last_clause_subject(ctx, left) if own_lead and left and runs_into(text, q) else None
+        if straight is not None and (tag is None or tag.speaker is None or tag.speaker.kind == "pronoun"):
+            tag = Tag(straight)
+        elif left and (
+            tag is None or (own_lead and not tags_before(tags, i, left) and weaker_than_lead(ctx, text, q, tag, left))
+        ):
+            tag = voiced_tag(ctx, left, after=False) or tag
         if tag is None and i == 0 and not left:
             tag = speaking_sentence(ctx, text, pieces[0], prev_tail)
         if tag is None and right and right[0][2] in ("it", "which") and reading_lead(right):
             tag = Tag(None, None, "written", adjacent=True)  # "..." It read.
+            reading = True
         lead = text[max(ps, q.start - 4) : q.start - 1].rstrip()[-1:]
         colon = lead == ":"
         if tag is None and left and lead in (":", ";"):
             tag = lead_beat(ctx, left)
-        if reading or (left and colon and written_context(left)):
+        if reading and left and display_label(text, q, left):
+            tag = Tag(None, None, "other", adjacent=True)
+        elif reading or (left and colon and written_context(left)):
             tag = tag or Tag(None, None, None)
             tag.speech = tag.speech or "written"
         if tag is not None and tag.speech == "written":
             writer = find_writer(ctx, q.start)
+            if writer is None and reading and (tag.speaker is None or not tag.speaker.cid):
+                writer = absent_writer(ctx, q.start)
             if writer is not None:
                 tag.speaker = writer
         original = echoed(ctx, q, left + right)
         if original is not None:
             ctx.echoes.append((q, original))
             tag = Tag(None, None, "thought")
+        else:
+            tag = unheard_echo(ctx, q, left + right, ps) or tag
         key = normalised(text[q.start : q.end])
         if key:
             ctx.said.setdefault(key, q)
         if tag is None and i and tags[i - 1] is not None and resumes(text, qs[i - 1], pieces[i]):
             tag = tags[i - 1]
+        if tag is not None and tag.speaker is not None and not tag.speaker.cid and turns:
+            tag.speaker.cid = called_by_name(ctx, text, tag.speaker, turns[-1])
+        if i and tag is not None and answers_self(tag, tags[i - 1]):
+            tag.speaker = Ref(answerer(ctx, tags[:i], turns, tag.speaker), "pronoun", tag.speaker.start)
         tags.append(tag)
     ctx.exclude = set()
     ctx.verb = ""
@@ -1520,6 +1690,7 @@ def read_paragraph(
         (i, t.speaker) for i, t in enumerate(tags) if t is not None and t.speaker is not None and t.speaker.cid
     ]
     beat_ref = None if found else beat(ctx, text, pieces)
+    spoken_last = next((q for q in reversed(qs) if q.speech != "other"), None)
     for i, q in enumerate(qs):
         tag = tags[i]
         q.addressees = list(vocatives(ctx, q))
@@ -1527,6 +1698,10 @@ def read_paragraph(
             q.speech = tag.speech or "spoken"  # "Bye" she said: a short word, but said
         if tag is not None and tag.addressee and tag.addressee not in q.addressees:
             q.addressees.append(tag.addressee)
+        if ctx.narrator and ctx.narrator not in q.addressees and to_me(text, pieces[i], pieces[i + 1]):
+            q.addressees.append(ctx.narrator)
+            if q is spoken_last:
+                turn.addressed = [ctx.narrator]
         if tag is not None and tag.speaker is not None and tag.speaker.cid:
             kind = "explicit" if tag.speaker.kind == "name" else "anaphoric"
             set_speaker(q, tag.speaker.cid, kind, 0.9 if kind == "explicit" else 0.75)
@@ -1534,7 +1709,8 @@ def read_paragraph(
             found.append((i, local))
             set_speaker(q, local.cid, "implicit", 0.65)
         elif found:
-            j, ref = min(found, key=lambda f: (f[0] > i, abs(f[0] - i)))
+            own = set(q.addressees)  # "Aram, can you...?" is not Aram's
+            j, ref = min(found, key=lambda f: (f[1].cid in own, f[0] > i, abs(f[0] - i)))
             set_speaker(q, ref.cid, "implicit", 0.7)
         elif beat_ref is not None:
             set_speaker(q, beat_ref.cid, "implicit", 0.6)
@@ -1542,12 +1718,167 @@ def read_paragraph(
     if spoken and spoken[-1].speaker:
         turn.speaker = spoken[-1].speaker
         turn.first = spoken[0].speaker
+    if spoken and not turn.addressed and not turn.vocatives:
+        turn.addressed = put_on_the_spot(ctx, spoken[-1], turns)
+    signed = next((q for q in reversed(qs) if q.speech != "other"), None)
+    writer = signature(ctx, signed) if signed is not None else None
+    if writer is not None:
+        sign_letter(ctx, turn, signed, writer, turns)
     turn.continues = bool(qs[0].extra.get("continues"))
     if prev_tail is not None and not turns:
         lead = lead_beat(ctx, last_sentence(text, *prev_tail))
         turn.lead = lead.speaker.cid if lead is not None and lead.speaker is not None else None
+    if prev_tail is not None:
+        turn.opened_by = last_subject(ctx, text, prev_tail)
     turn.spoken = bool(spoken)
     return turn
+
+
+def last_subject(ctx: Context, text: str, tail: tuple[int, int]) -> str | None:
+    """The first subject ("I", "he", "she" or a name opening a clause) of the last sentence
+    of the narration `tail` that has one: who that narration was last about. None when that
+    sentence also names someone else ("I laughed, while Blanche chattered")."""
+    toks = tokens(text, max(tail[0], tail[1] - 600), tail[1])
+    bounds = [0] + [i + 1 for i in range(len(toks)) if is_sentence_end(toks, i)] + [len(toks)]
+    for a, b in reversed(list(zip(bounds, bounds[1:], strict=False))):
+        for j in range(a, b):
+            if toks[j][2] in SUBJECTS and toks[j][2] != "we" or (
+                (j == a or toks[j - 1][2] in (",", ";", "and", "but")) and toks[j][0] in ctx.name_at
+            ):
+                ref, _ = ref_at(ctx, toks, j)
+                if ref is not None and ref.cid:
+                    named = {ctx.name_at[t[0]][1] for t in toks[a:b] if t[0] in ctx.name_at}
+                    return ref.cid if named <= {ref.cid} else None
+    return None
+
+
+ANSWER_VERBS = words("answered answers replied replies responded responds rejoined retorted returned")
+
+
+def answers_self(tag: Tag, before: Tag | None) -> bool:
+    """ "..." Red asked. ... before he answered "...": a "he" that answers, resolved to the
+    one who said the line just before in the same paragraph - nobody answers himself. (The
+    same tag on both halves of an interrupted line is one speaker, not an answer.)"""
+    return (
+        tag.verb in ANSWER_VERBS
+        and tag.speaker is not None
+        and tag.speaker.kind == "pronoun"
+        and before is not None
+        and before.speaker is not None
+        and bool(before.speaker.cid)
+        and tag.speaker.cid == before.speaker.cid
+        and tag.speaker.start != before.speaker.start
+    )
+
+
+def tags_before(tags: list[Tag | None], i: int, left: list[tuple[int, int, str]]) -> bool:
+    """Whether the clause before quotation i already tagged quotation i - 1 ("Aram..." He
+    said calmly, "What can I do?" he asked.): one clause tags one line, so it does not
+    overrule this line's own tag."""
+    before = tags[i - 1] if i else None
+    if before is None or before.speaker is None or not before.adjacent or not left:
+        return False
+    return left[0][0] <= before.speaker.start <= left[-1][0]
+
+
+def answerer(ctx: Context, before: list[Tag | None], turns: list[Turn], asked: Ref) -> str | None:
+    """The other one of the exchange: the nearest earlier speaker of the paragraph, else of
+    the conversation, who is not the one just answered and whose gender fits the pronoun."""
+    gender = ctx.gender.get(asked.cid or "", "U")
+    here = [t.speaker.cid for t in reversed(before) if t is not None and t.speaker is not None]
+    earlier = [c for u in reversed(turns) for c in (u.speaker, u.first)]
+    for cid in here + earlier:
+        if cid and cid != asked.cid and ctx.gender.get(cid, "U") in (gender, "U"):
+            return cid
+    return asked.cid
+
+
+REPORTING_VERBS = words("says said thinks thought reckons reckoned")
+
+
+def put_on_the_spot(ctx: Context, q: Quote, turns: list[Turn]) -> list[str]:
+    """ "Time's very relative. Nobby says." / "I never said that!": a line that ends by
+    quoting someone of the scene puts that one on the spot, and they answer next (unless the
+    line calls someone by name, who answers instead)."""
+    text = ctx.doc.text
+    toks = tokens(text, max(q.start, q.end - 40), q.end)
+    while toks and toks[-1][2] in SENTENCE_END:
+        toks.pop()
+    if len(toks) < 2 or toks[-1][2] not in REPORTING_VERBS:
+        return []
+    hit = ctx.name_at.get(toks[-2][0])
+    if hit is None or hit[0] > toks[-1][0] or (len(toks) > 2 and toks[-3][2] == "as"):
+        return []  # "wait, as William says": a comparison, not a charge
+    present = {t.speaker for t in turns} | set(recent_names(ctx, q.start))
+    return [hit[1]] if hit[1] in present else []
+
+
+def to_me(text: str, before: tuple[int, int], after: tuple[int, int]) -> bool:
+    """ "and then, to me, "Okay."" / ""Okay," she said to me.": a line the first-person
+    narrator is spoken to."""
+    lead = tokens(text, max(before[0], before[1] - 30), before[1])
+    while lead and lead[-1][2] in (",", ":", "\u2014", "--"):
+        lead.pop()
+    tail = clause_after(text, after[0], after[1])
+    return [t[2] for t in lead[-2:]] == ["to", "me"] or any(
+        a[2] == "to" and b[2] == "me" for a, b in zip(tail, tail[1:], strict=False)
+    )
+
+
+def called_by_name(ctx: Context, text: str, ref: Ref, before: Turn) -> str | None:
+    """ "Lorelai! The towels!" / "..., Michel," she called back: a "he" or "she" that finds no
+    one in the cast is the one the last turn called by name, when that one's gender fits."""
+    gender = PRONOUN_GENDER.get(text[ref.start : ref.start + 3].strip().lower(), "")
+    if ref.kind != "pronoun" or gender not in ("M", "F"):
+        return None
+    called = [v for v in before.vocatives if v != before.speaker and ctx.gender.get(v, "U") in (gender, "U")]
+    return called[0] if len(called) == 1 else None
+
+
+CLOSINGS = words("yours regards sincerely faithfully affectionately cordially respectfully")
+SALUTATIONS = ("dear ", "dearest ", "my dear ", "to ")
+
+
+def signature(ctx: Context, q: Quote) -> str | None:
+    """The writer who signs a letter or a note quoted in full: a name right after a short
+    closing that opens its sentence ("Yours in eternal wrath, D'Hoffryn." / "Regards to
+    Halfrek. Anya." / "Love, Mom."), not a name said to someone ("Yours is a fine country,
+    Honeychurch!")."""
+    text = ctx.doc.text
+    for s, e, cid, _k in reversed(ctx.idx.between(q.start, q.end)):
+        if text[e : q.end].lstrip()[:1] not in (".", ""):
+            continue
+        head = tokens(text, max(q.start, s - 80), s)
+        if not head or head[-1][2] not in (",", ".", "--", "\u2014"):
+            continue
+        for k in range(len(head) - 1, max(-1, len(head) - 8), -1):
+            opens = is_sentence_end(head, k - 1) if k else head[0][0] - q.start < 3
+            if opens and (head[k][2] in CLOSINGS or (head[k][2] == "love" and k + 2 == len(head))):
+                return cid
+    return None
+
+
+def sign_letter(ctx: Context, turn: Turn, q: Quote, writer: str, turns: list[Turn]) -> None:
+    """A signed letter read out paragraph by paragraph: the writer wrote this quotation and
+    the bare quotations just before it, back to the one that opens with "Dear ...". A
+    letter is written whoever reads it aloud."""
+    text = ctx.doc.text
+    set_speaker(q, writer, "implicit", 0.7)
+    q.speech = "written"
+    turn.speaker = turn.first = writer
+    if text[q.start : q.end].lower().startswith(SALUTATIONS):
+        return
+    for before in reversed(turns):
+        if len(before.quotes) != 1 or "type" in before.quotes[0].extra or before.speaker:
+            return
+        bq = before.quotes[0]
+        if text[before.start : bq.start].strip(" \t\n\"\u201c") or text[bq.end : before.end].strip(" \t\n\"\u201d"):
+            return
+        set_speaker(bq, writer, "implicit", 0.7)
+        bq.speech = "written"
+        before.speaker = before.first = writer
+        if text[bq.start : bq.end].lower().startswith(SALUTATIONS):
+            return
 
 
 def set_speaker(q: Quote, cid: str | None, kind: str, confidence: float) -> None:
@@ -1568,6 +1899,7 @@ def fill_turns(ctx: Context, conv: list[Turn]) -> None:
     live = [t for t in conv if t.spoken]
     anchored = [t.anchor for t in live]
     lead = conv[0].lead if conv else None
+    after_narration = {id(conv[0])} | {id(u) for a, u in zip(conv, conv[1:], strict=False) if not a.spoken}
     open_ = [k for k, t in enumerate(live) if not t.speaker]
     beams: list[tuple[float, list[tuple[str | None, float]]]] = [(0.0, [])]
     for n, k in enumerate(open_):
@@ -1575,7 +1907,7 @@ def fill_turns(ctx: Context, conv: list[Turn]) -> None:
         for score, picks in beams:
             for j, kk in enumerate(open_):
                 live[kk].speaker = live[kk].first = picks[j][0] if j < n else None
-            for cid, confidence, log_share in decide(ctx, live, k, anchored, lead):
+            for cid, confidence, log_share in decide(ctx, live, k, anchored, lead, after_narration):
                 grown.append((score + log_share, [*picks, (cid, confidence)]))
         grown.sort(key=lambda g: -g[0])
         beams = grown[:BEAM]
@@ -1589,7 +1921,12 @@ def fill_turns(ctx: Context, conv: list[Turn]) -> None:
 
 
 def decide(
-    ctx: Context, live: list[Turn], k: int, anchored: list[bool], lead: str | None
+    ctx: Context,
+    live: list[Turn],
+    k: int,
+    anchored: list[bool],
+    lead: str | None,
+    after_narration: set[int],
 ) -> list[tuple[str | None, float, float]]:
     """Who may speak untagged turn k, given the speakers now on the turns before it: (speaker,
     confidence, log share) for the BEAM likeliest, or the rules' one choice (log share 0).
@@ -1597,7 +1934,7 @@ def decide(
     The ranker decides turns below RANKER_BELOW, keeping a name the last turn addressed
     unless it finds that one unlikely (KEEP_NAME_CUE)."""
     t = live[k]
-    choice = rule_choice(ctx, live, k)
+    choice = rule_choice(ctx, live, k, id(t) in after_narration)
     if ctx.ranker is None and ctx.collect is None:
         return [(choice[0], choice[1], 0.0)]
     feats = candidate_features(ctx, live, k, choice, anchored, lead)
@@ -1611,21 +1948,31 @@ def decide(
     return [(c, round(0.3 + 0.4 * shares[c], 2), math.log(max(shares[c], 1e-9))) for c in ranked]
 
 
-def rule_choice(ctx: Context, live: list[Turn], k: int) -> tuple[str | None, float]:
+def rule_choice(ctx: Context, live: list[Turn], k: int, after_narration: bool) -> tuple[str | None, float]:
     """The rules' speaker for untagged turn k, with their confidence. In order: a continued
     speech keeps its speaker; the name the last turn addressed ("Anne, come here." -> Anne
-    answers); the speaker two turns back when two alternate; the name the next turn
-    addresses; the speaker two turns ahead; the conversation's other recent speaker; the
-    nearest character named in the narration before."""
+    answers); a first-person narrator when the narration just before was about them alone
+    (`after_narration`: the turn opens the conversation or follows narration); the speaker
+    two turns back when two alternate; the name the next turn addresses; the speaker two
+    turns ahead; the conversation's other recent speaker; the nearest character named in
+    the narration before."""
     t = live[k]
     prev = live[k - 1] if k >= 1 else None
     prev2 = live[k - 2] if k >= 2 else None
     nxt = live[k + 1] if k + 1 < len(live) else None
     nxt2 = live[k + 2] if k + 2 < len(live) else None
+    narrated = (
+        ctx.narrator is not None
+        and after_narration
+        and ctx.narrator in (t.lead, t.opened_by)
+        and ctx.narrator not in t.vocatives
+    )
     if t.continues and prev is not None and prev.speaker:
         return (prev.speaker, 0.7)
-    if prev is not None and [v for v in prev.vocatives if v != prev.speaker]:
-        return ([v for v in prev.vocatives if v != prev.speaker][0], 0.56)
+    if prev is not None and [v for v in prev.addressed or prev.vocatives if v != prev.speaker]:
+        return ([v for v in prev.addressed or prev.vocatives if v != prev.speaker][0], 0.56)
+    if narrated and k > 0:
+        return (ctx.narrator, 0.56)  # narration between: "I picked up." / "Hi, Mom."
     if prev2 is not None and prev2.speaker and prev is not None and prev.speaker != prev2.speaker:
         return (prev2.speaker, 0.55)
     if nxt is not None and nxt.anchor and [v for v in nxt.vocatives if v != nxt.first]:
@@ -1639,8 +1986,8 @@ def rule_choice(ctx: Context, live: list[Turn], k: int) -> tuple[str | None, flo
         if ctx.narrator and ctx.narrator != prev.speaker:
             return (ctx.narrator, 0.56)  # first person: the narrator answers
         return (nearest_other(ctx, t, prev.speaker), 0.3)
-    if t.lead and k == 0 and t.lead == ctx.narrator:
-        return (t.lead, 0.56)  # "I kneel by his chair." / "A knife?": the narrator asks
+    if narrated:
+        return (ctx.narrator, 0.56)  # "I kneel by his chair." / "A knife?": the narrator asks
     return (nearest_other(ctx, t, None), 0.3)
 
 
