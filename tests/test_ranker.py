@@ -116,3 +116,17 @@ def test_deciding_a_conversation_together_beats_turn_by_turn(monkeypatch) -> Non
     monkeypatch.setattr(speakers, "BEAM", 4)
     together = pdnc_speakers_stage("AHandfulOfDust")["speaker_accuracy"]
     assert together >= greedy + 0.01, (greedy, together)
+
+
+def test_the_partner_of_the_person_called_by_name() -> None:
+    """"That's all right, Tony." comes from whoever Tony was last talking with."""
+    from ficlens.stages.speakers import Turn, addressee_partners
+
+    turns = [Turn([], 0, speaker="milly"), Turn([], 10, speaker="tony"), Turn([], 20, speaker="brenda")]
+    turns.append(Turn([], 30, speaker="tony"))
+    turns.append(Turn([], 40, vocatives=["tony"]))
+    assert addressee_partners(turns, 4) == {"brenda"}
+    turns[4].vocatives = ["milly"]
+    assert addressee_partners(turns, 4) == {"tony"}
+    turns[4].vocatives = []
+    assert addressee_partners(turns, 4) == set()

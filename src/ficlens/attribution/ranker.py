@@ -69,6 +69,7 @@ FEATURES: tuple[str, ...] = (
     "anchored_turns_in_conversation",
     "anchored_share_of_conversation",
     "named_in_conversation_narration",
+    "partner_of_addressee",
     # prominence in the whole work
     "mention_share",
     "speaker_share",

@@ -2071,6 +2071,8 @@ def candidate_features(
         else set()
     )
     talkers, total_anchored, narrated = conversation_facts(ctx, live, anchored)
+    partners = addressee_partners(live, k)
+    cands.extend(partners)
     cands.extend(talkers)
     unique = [c for c in dict.fromkeys(cands) if c]
     shared = [
@@ -2123,11 +2125,26 @@ def candidate_features(
             log_scale(talkers.get(c, 0)),
             talkers.get(c, 0) / total_anchored if total_anchored else 0.0,
             float(c in narrated),
+            float(c in partners),
             ctx.mention_share.get(c, 0.0),
             ctx.speaker_share.get(c, 0.0),
             float(c == ctx.narrator),
             *shared,
         ]
+    return out
+
+
+def addressee_partners(live: list[Turn], k: int) -> set[str]:
+    """Who was talking with the person turn k calls by name, the last time that person
+    spoke: "That's all right, Tony." comes from Tony's partner in the exchange."""
+    out: set[str] = set()
+    for v in live[k].vocatives:
+        j = next((i for i in range(k - 1, -1, -1) if live[i].speaker == v), None)
+        if j is None:
+            continue
+        for i in (j - 1, j + 1):
+            if 0 <= i < k and live[i].speaker and live[i].speaker != v:
+                out.add(live[i].speaker)  # type: ignore[arg-type]
     return out
 
 
