@@ -81,6 +81,30 @@ def score_seed(seed: Path) -> dict[str, float]:
     return scorer().score(gold, analyze(seed), text)
 
 
+def passage(
+    text: str,
+    cast: list[tuple[str, str, list[str], str]],
+    narrator: str | None = None,
+    pov: str | None = None,
+    ranker: bool = True,
+) -> Any:
+    """An invented passage through the quotes and speakers stages with a known cast
+    (id, name, aliases, gender) and no coref: the speakers stage in isolation."""
+    from ficlens.document import Character, Document, Source
+    from ficlens.pipeline import Config
+    from ficlens.stages.quotes import quotes_stage
+    from ficlens.stages.speakers import attribute
+
+    doc = Document(text=text, source=Source("<test>", "txt", "0" * 64))
+    quotes_stage(doc, Config())
+    doc.characters = [Character(cid, name, aliases, g) for cid, name, aliases, g in cast]
+    if pov:
+        doc.narration.pov = pov
+    doc.narration.narrator = narrator
+    attribute(doc, ranker=ranker)
+    return doc
+
+
 def pdnc_speakers_stage(name: str) -> dict[str, Any]:
     """A PDNC novel through the quotes and speakers stages alone, its gold cast given as
     characters: `evaluation.pdnc.score_novel`'s metrics."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import pdnc_speakers_stage, require_shared
+from conftest import passage, pdnc_speakers_stage, require_shared
 from ficlens.document import Character, Document, Source
 from ficlens.pipeline import Config
 from ficlens.stages.quotes import quotes_stage
@@ -22,11 +22,7 @@ CAST = [
 
 
 def speakers(text: str) -> list[str | None]:
-    doc = Document(text=text, source=Source("<test>", "txt", "0" * 64))
-    quotes_stage(doc, Config())
-    doc.characters = [Character(cid, name, aliases, g) for cid, name, aliases, g in CAST]
-    attribute(doc)
-    return [q.speaker for q in doc.quotes]
+    return [q.speaker for q in passage(text, CAST).quotes]
 
 
 def test_every_feature_has_a_weight() -> None:
@@ -102,11 +98,7 @@ def test_untagged_lines_before_the_first_tag_go_to_the_narrated_subject() -> Non
 
 
 def attributed(text: str, cast: list[tuple[str, str, list[str], str]]) -> list[str | None]:
-    doc = Document(text=text, source=Source("<test>", "txt", "0" * 64))
-    quotes_stage(doc, Config())
-    doc.characters = [Character(cid, name, aliases, g) for cid, name, aliases, g in cast]
-    attribute(doc)
-    return [q.speaker for q in doc.quotes]
+    return [q.speaker for q in passage(text, cast).quotes]
 
 
 FAMILY = [

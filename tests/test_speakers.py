@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SEEDS, pdnc_speakers_stage, require_shared, score_seed
+from conftest import SEEDS, passage, pdnc_speakers_stage, require_shared, score_seed
 from ficlens.api import analyze_text
 from ficlens.document import Character, Document, Source
 from ficlens.evaluation import pdnc
@@ -21,11 +21,7 @@ CAST = [
 
 def attributed(text: str, narrator: str | None = None) -> list[tuple[str, str | None, list[str], str, str]]:
     """(quote, speaker, addressees, speech, type) with a known cast: the stage in isolation."""
-    doc = Document(text=text, source=Source("<test>", "txt", "0" * 64))
-    quotes_stage(doc, Config())
-    doc.characters = [Character(cid, name, aliases, g) for cid, name, aliases, g in CAST]
-    doc.narration.narrator = narrator
-    attribute(doc)
+    doc = passage(text, CAST, narrator)
     return [
         (doc.text[q.start : q.end], q.speaker, q.addressees, q.speech, q.extra["type"])
         for q in doc.quotes

@@ -3,11 +3,8 @@ passage, then on a PDNC novel read in place."""
 
 from __future__ import annotations
 
-from conftest import pdnc_speakers_stage, require_shared
-from ficlens.document import Character, Document, Source
-from ficlens.pipeline import Config
-from ficlens.stages.quotes import quotes_stage
-from ficlens.stages.speakers import attribute, saying, tokens
+from conftest import passage, pdnc_speakers_stage, require_shared
+from ficlens.stages.speakers import saying, tokens
 
 CAST = [
     ("milly", "Milly", ["Milly"], "F"),
@@ -24,10 +21,7 @@ CAST = [
 
 def attributed(text: str) -> list[tuple[str, str | None, str]]:
     """(quote, speaker, type) with a known cast: the speakers stage in isolation."""
-    doc = Document(text=text, source=Source("<test>", "txt", "0" * 64))
-    quotes_stage(doc, Config())
-    doc.characters = [Character(cid, name, aliases, g) for cid, name, aliases, g in CAST]
-    attribute(doc, ranker=False)
+    doc = passage(text, CAST, ranker=False)
     return [(doc.text[q.start : q.end], q.speaker, q.extra["type"]) for q in doc.quotes]
 
 

@@ -4,10 +4,9 @@ invented passage with a known cast (no coref: pronouns are resolved by the stage
 
 from __future__ import annotations
 
-from ficlens.document import Character, Document, Source
-from ficlens.pipeline import Config
-from ficlens.stages.quotes import quotes_stage
-from ficlens.stages.speakers import attribute, runs_into, trails_off
+from conftest import passage
+from ficlens.document import Document
+from ficlens.stages.speakers import runs_into, trails_off
 
 CAST = [
     ("milly", "Milly", ["Milly"], "F"),
@@ -19,14 +18,7 @@ CAST = [
 
 
 def read(text: str, narrator: str | None = None) -> Document:
-    doc = Document(text=text, source=Source("<test>", "txt", "0" * 64))
-    quotes_stage(doc, Config())
-    doc.characters = [Character(cid, name, aliases, g) for cid, name, aliases, g in CAST]
-    if narrator:
-        doc.narration.pov = "first"
-        doc.narration.narrator = narrator
-    attribute(doc, ranker=False)
-    return doc
+    return passage(text, CAST, narrator, "first" if narrator else None, ranker=False)
 
 
 def speakers(text: str, narrator: str | None = None) -> list[str | None]:
