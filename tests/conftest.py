@@ -87,6 +87,7 @@ def passage(
     narrator: str | None = None,
     pov: str | None = None,
     ranker: bool = True,
+    focal: str | None = None,
 ) -> Any:
     """An invented passage through the quotes and speakers stages with a known cast
     (id, name, aliases, gender) and no coref: the speakers stage in isolation."""
@@ -101,6 +102,7 @@ def passage(
     if pov:
         doc.narration.pov = pov
     doc.narration.narrator = narrator
+    doc.narration.focal_character = focal
     attribute(doc, ranker=ranker)
     return doc
 
@@ -108,18 +110,11 @@ def passage(
 def pdnc_speakers_stage(name: str) -> dict[str, Any]:
     """A PDNC novel through the quotes and speakers stages alone, its gold cast given as
     characters: `evaluation.pdnc.score_novel`'s metrics."""
-    from ficlens.document import Character, Document, Source
     from ficlens.evaluation import pdnc
-    from ficlens.pipeline import Config
-    from ficlens.stages.quotes import quotes_stage
-    from ficlens.stages.speakers import attribute
 
     novel = pdnc.load_novel(name)
-    doc = Document(text=novel.text, source=Source(name, "txt", "0" * 64))
-    quotes_stage(doc, Config())
-    doc.characters = [
-        Character(f"c{i}", cast_name, [a for a in aliases if a != cast_name], g if g in "MF" else "U")
+    cast = [
+        (f"c{i}", cast_name, [a for a in aliases if a != cast_name], g if g in "MF" else "U")
         for i, (cast_name, aliases, g) in enumerate(novel.cast)
     ]
-    attribute(doc)
-    return pdnc.score_novel(novel, doc)
+    return pdnc.score_novel(novel, passage(novel.text, cast))

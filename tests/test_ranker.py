@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from conftest import pdnc_speakers_stage, require_shared
+from conftest import passage, pdnc_speakers_stage, require_shared
 from ficlens.attribution.ranker import (
     FEATURES,
     Ranker,
@@ -16,11 +16,7 @@ from ficlens.attribution.ranker import (
     load_ranker,
     to_json,
 )
-from ficlens.document import Character, Document, Source
 from ficlens.evaluation import pdnc
-from ficlens.pipeline import Config
-from ficlens.stages.quotes import quotes_stage
-from ficlens.stages.speakers import attribute
 
 
 def test_export_matches_scikit_learn_and_survives_json() -> None:
@@ -70,14 +66,12 @@ def test_ranker_follows_a_three_way_conversation() -> None:
         '"Milk, Tobin?"\n\n'
         '"No, thank you, Mara."\n\n'
     )
-    doc = Document(text=text, source=Source("<test>", "txt", "0" * 64))
-    quotes_stage(doc, Config())
-    doc.characters = [
-        Character("mara", "Mara Quill", ["Mara"], "F"),
-        Character("tobin", "Tobin Hale", ["Tobin"], "M"),
-        Character("ada", "Ada Brisk", ["Ada"], "F"),
+    cast = [
+        ("mara", "Mara Quill", ["Mara"], "F"),
+        ("tobin", "Tobin Hale", ["Tobin"], "M"),
+        ("ada", "Ada Brisk", ["Ada"], "F"),
     ]
-    attribute(doc)
+    doc = passage(text, cast)
     assert [q.speaker for q in doc.quotes] == ["mara", "tobin", "mara", "tobin"]
 
 

@@ -6,11 +6,7 @@ import pytest
 
 from conftest import SEEDS, passage, pdnc_speakers_stage, require_shared, score_seed
 from ficlens.api import analyze_text
-from ficlens.document import Character, Document, Source
 from ficlens.evaluation import pdnc
-from ficlens.pipeline import Config
-from ficlens.stages.quotes import quotes_stage
-from ficlens.stages.speakers import attribute
 
 CAST = [
     ("mara", "Mara Quill", ["Mara", "Miss Quill"], "F"),
@@ -194,10 +190,7 @@ HOBBY_CAST = [
 
 def hobby(text: str) -> list[tuple[str, str | None, str]]:
     """(quote, speaker, speech) with a four-person cast: hobby writers' conventions."""
-    doc = Document(text=text, source=Source("<test>", "txt", "0" * 64))
-    quotes_stage(doc, Config())
-    doc.characters = [Character(cid, name, aliases, g) for cid, name, aliases, g in HOBBY_CAST]
-    attribute(doc)
+    doc = passage(text, HOBBY_CAST)
     return [(doc.text[q.start : q.end], q.speaker, q.speech) for q in doc.quotes]
 
 
@@ -276,13 +269,7 @@ def test_second_person_you_say_is_the_reader() -> None:
         '"Tobin," you say, and then catch yourself. "Sorry. Wes. I\'m half asleep."\n'
         'You sit down opposite him. "Deal me in."\n'
     )
-    doc = Document(text=text, source=Source("<test>", "txt", "0" * 64))
-    quotes_stage(doc, Config())
-    doc.characters = [Character(cid, name, aliases, g) for cid, name, aliases, g in HOBBY_CAST]
-    doc.characters.append(Character("reader", "Y/N", ["Y/N"], "U"))
-    doc.narration.pov = "second"
-    doc.narration.focal_character = "reader"
-    attribute(doc)
+    doc = passage(text, [*HOBBY_CAST, ("reader", "Y/N", ["Y/N"], "U")], pov="second", focal="reader")
     assert [q.speaker for q in doc.quotes] == ["wes", "reader", "reader", "reader"]
 
 
