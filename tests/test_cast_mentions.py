@@ -132,3 +132,44 @@ def test_pdnc_gold_cast_can_pass_its_genders() -> None:
     assert [n for n, _ in plain] == [split_gender(n)[0] for n, _ in marked]
     genders = {split_gender(n)[0]: split_gender(n)[1] for n, _ in marked}
     assert genders["Anne Elliot"] == "F" and genders["Admiral Croft"] == "M"
+
+
+def test_a_role_named_with_a_title_word_is_found_in_lower_case() -> None:
+    """ "The Detective" names a role, not a man called Detective: "the detective" is him."""
+    text = (
+        "Maurice sent for the police. The detective examined the room carefully.\n\n"
+        '"Was the window open?" asked the detective.\n\n'
+        '"It always is," said Maurice, and the officer wrote it down.\n'
+    )
+    doc = run(text, [("The Detective", ["The Officer"]), ("Maurice Oakley", ["Maurice"])])
+    assert named(doc, "The Detective") == ["The detective", "the detective", "the officer"]
+
+
+def test_a_misspelt_cast_name_does_not_stop_its_descriptions_being_found() -> None:
+    """A cast line whose name the story never writes ("The Soliciter") is still a nameless
+    role: its alias "The Solicitor" matches "the solicitor". A one-word alias of a character
+    whose name the story does write ("A Friend" of "A Friend Of Mrs. Wilcox") needs capitals."""
+    text = (
+        '"I have no doubt of it," said the solicitor, bowing.\n\n'
+        'Tony met a friend at the club. "Sorry," said Tony.\n\n'
+        "A Friend Of Mrs. Wilcox was there too.\n"
+    )
+    cast = [
+        ("The Soliciter", ["The Solicitor", "The Lawyer"]),
+        ("A Friend Of Mrs. Wilcox", ["A Friend"]),
+        ("Tony Last", ["Tony"]),
+    ]
+    doc = run(text, cast)
+    assert named(doc, "The Soliciter") == ["the solicitor"]
+    assert named(doc, "A Friend Of Mrs. Wilcox") == ["A Friend Of Mrs. Wilcox"]
+
+
+def test_a_name_whose_accents_were_lost_in_the_encoding_is_found() -> None:
+    """Text copied through a wrong encoding writes "Thérèse" as "Th?r?se" (or with U+FFFD):
+    the cast name and its first name still match."""
+    text = (
+        '"How funny," said Th?r?se de Vitr?.\n\n'
+        '"I can\'t believe it," said Th\ufffdr\ufffdse. Tony laughed.\n'
+    )
+    doc = run(text, [("Therese De Vitre", ["Thérèse De Vitré"]), ("Tony Last", ["Tony"])])
+    assert named(doc, "Therese De Vitre") == ["Th?r?se de Vitr?", "Th\ufffdr\ufffdse"]

@@ -74,6 +74,10 @@ FEATURES: tuple[str, ...] = (
     "mention_share",
     "speaker_share",
     "is_narrator",
+    # how the turn's words sound in each candidate's mouth (attribution/idiolect.py)
+    "idiolect_ratio",
+    "idiolect_margin",
+    "idiolect_margin_per_word",
     # the turn itself (the same for every candidate; the trees cross them with the rest)
     "turn_index",
     "first_turn",

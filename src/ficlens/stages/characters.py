@@ -1006,26 +1006,29 @@ def description_words(alias: str) -> list[str]:
     return words
 
 
-def lower_case_aliases(aliases: list[str], text: str) -> set[str]:
+def lower_case_aliases(aliases: list[str], text: str) -> tuple[set[str], set[str]]:
     """The cast aliases the story writes in lower case more often than capitalised
-    ("the policeman"): descriptions, not names. One pass over the text for all of them."""
+    ("the policeman"): descriptions, not names; and the description-like ones it never
+    writes at all. One pass over the text for all of them."""
     phrases: dict[str, list[str]] = {}
     for alias in aliases:
         words = description_words(alias)
-        if any(is_title(w) or not w.replace("-", "").replace("'", "").isalpha() for w in words):
+        determined = len(words) < len(alias.split())  # "The Detective": a role, not a title
+        if any((is_title(w) and not determined) or not w.replace("-", "").replace("'", "").isalpha() for w in words):
             continue
         if all(w.lower() in NOT_NAMES for w in words):
             continue  # "Somebody" is anybody
         phrases.setdefault(cast_key(" ".join(words)), []).append(alias)
     if not phrases:
-        return set()
+        return set(), set()
     keys = sorted(phrases, key=len, reverse=True)
     alternation = "|".join(r"\s+".join(re.escape(w) for w in key.split()) for key in keys)
     lower: Counter[str] = Counter()
     cap: Counter[str] = Counter()
     for m in re.finditer(rf"(?<!\w)(?i:{alternation})(?!\w)", text):
         (lower if m.group()[:1].islower() else cap)[cast_key(m.group())] += 1
-    return {a for key, group in phrases.items() if lower[key] > cap[key] for a in group}
+    lower_case = {a for key, group in phrases.items() if lower[key] > cap[key] for a in group}
+    return lower_case, {a for key, group in phrases.items() if not lower[key] + cap[key] for a in group}
 
 
 def alias_pattern(alias: str, description: bool) -> str:
@@ -1059,6 +1062,14 @@ def unaccented(text: str) -> str:
     return text.translate(table) if table else text
 
 
+def damaged(alias: str) -> str | None:
+    """The alias as a text with damaged encoding writes it, each accented letter turned into
+    "?" ("Thérèse" -> "Th?r?se"), when it has accented letters."""
+    if alias.isascii():
+        return None
+    return "".join("?" if not ch.isascii() and ch.isalpha() else ch for ch in alias)
+
+
 def cast_forms(ex: Extractor, cast: list[tuple[str, list[str]]], forms: dict[str, Form]) -> None:
     """Find every cast name and alias in the story (one alternation, one pass)."""
     doc = ex.doc
@@ -1077,14 +1088,23 @@ def cast_forms(ex: Extractor, cast: list[tuple[str, list[str]]], forms: dict[str
             f.cast = idx
     text = doc.text
     alternatives: dict[str, None] = {}
-    lower_case = lower_case_aliases([a for name, aliases in cast for a in [name, *aliases]], text)
+    lower_case, unseen = lower_case_aliases([a for name, aliases in cast for a in [name, *aliases]], text)
     for name, aliases in cast:
         described = {a: a in lower_case for a in [name, *aliases]}
-        named = not all(described.values())
+        # a name the story never writes ("The Soliciter", misspelt) is no sign of a named character
+        named = any(not desc and a not in unseen for a, desc in described.items())
         for a, desc in described.items():
             # one word ("The Voice") is too common a phrase to stand for someone with a name
             desc = desc and not (named and len(description_words(a)) < 2)
             alternatives[alias_pattern(unaccented(a), desc)] = None
+            broken = damaged(a)
+            if broken is None:
+                continue
+            # the extractor cannot read "Th?r?se" as a name: the cast gives its first name too
+            first = damaged(cast_name_parts(a)[0] or "")
+            for form in dict.fromkeys([broken, *([first] if first else [])]):
+                lookup.setdefault(cast_key(form), lookup[cast_key(a)])
+                alternatives[alias_pattern(form, desc)] = None
     months = month_first_names(cast, lookup)
     for first, idx in months.items():
         lookup[cast_key(first)] = idx
@@ -1094,7 +1114,7 @@ def cast_forms(ex: Extractor, cast: list[tuple[str, list[str]]], forms: dict[str
     ordered = sorted(alternatives, key=len, reverse=True)
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)")
     seen = {sp for f in forms.values() for sp in f.spans}
-    plain = unaccented(text)
+    plain = unaccented(text).replace("\ufffd", "?")
     for rs, re_ in doc.story_regions():
         for m in pattern.finditer(plain, rs, re_):
             if (m.start(), m.end()) in seen:

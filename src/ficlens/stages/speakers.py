@@ -40,6 +40,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ficlens.attribution.idiolect import Idiolect, line_words
 from ficlens.attribution.lexicon import (
     INNER_VOICE_WORDS,
     PRONOUN_GENDER,
@@ -249,6 +250,10 @@ class Context:
     """Sorted offsets of the narration pronouns coref resolved (filled on first use)."""
     paragraphs: list[tuple[int, int]] = field(default_factory=list)
     """The story's paragraphs (start, end), for looking at the next turn (filled on first use)."""
+    idiolect: Idiolect = field(default_factory=Idiolect)
+    """How each character talks, from the lines tags give them (set before turns are filled)."""
+    sounds_like: dict[tuple[int, str], float] = field(default_factory=dict)
+    """Cache of a turn's (by start) idiolect log ratio for each candidate."""
 
     def in_quote(self, offset: int) -> bool:
         i = bisect_right(self.quote_starts, offset) - 1
@@ -1370,6 +1375,14 @@ def attribute(
         last_para = pi
         turns.append(read_paragraph(ctx, qs, ps, pe, turns, prev_tail))
     ctx.speaker_share = rank_weights(Counter(t.speaker for conv in conversations for t in conv if t.speaker))
+    ctx.idiolect = Idiolect.learn(
+        (
+            (q.speaker, text[q.start : q.end])
+            for q in doc.quotes
+            if q.speaker and q.extra.get("type") in ("explicit", "anaphoric")
+        ),
+        (text[q.start : q.end] for q in doc.quotes if q.speech != "other"),
+    )
     for conv in conversations:
         fill_turns(ctx, conv)
         finish_turns(conv)
@@ -2084,9 +2097,12 @@ def candidate_features(
         float(len(unique)),
         log_scale(length),
     ]
+    sound = sounds_like(ctx, t, unique)
+    n_words = sum(len(line_words(ctx.doc.text[q.start : q.end])) for q in t.quotes)
     out: dict[str, list[float]] = {}
     for c in unique:
         rank = recent.index(c) if c in recent else len(recent) + 2
+        rival = max((v for o, v in sound.items() if o != c), default=0.0)
         recency = 1.0 / (1 + rank)
         gender = ctx.gender.get(c, "U")
         same_gender = 0.0 if "U" in (gender, prev_gender) else (1.0 if gender == prev_gender else -1.0)
@@ -2129,8 +2145,25 @@ def candidate_features(
             ctx.mention_share.get(c, 0.0),
             ctx.speaker_share.get(c, 0.0),
             float(c == ctx.narrator),
+            max(-15.0, min(15.0, sound[c])),
+            max(-15.0, min(15.0, sound[c] - rival)),
+            (sound[c] - rival) / math.sqrt(1 + n_words),
             *shared,
         ]
+    return out
+
+
+def sounds_like(ctx: Context, t: Turn, candidates: list[str]) -> dict[str, float]:
+    """Each candidate's idiolect log ratio for the turn's words (cached per turn)."""
+    words: list[str] | None = None
+    out: dict[str, float] = {}
+    for c in candidates:
+        key = (t.start, c)
+        if key not in ctx.sounds_like:
+            if words is None:
+                words = [w for q in t.quotes for w in line_words(ctx.doc.text[q.start : q.end])]
+            ctx.sounds_like[key] = ctx.idiolect.log_ratio(c, words)
+        out[c] = ctx.sounds_like[key]
     return out
 
 
