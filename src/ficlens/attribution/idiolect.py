@@ -61,7 +61,3 @@ class Idiolect:
                 continue
             out += math.log((own.get(w, 0) + SMOOTHING * p) / (size + SMOOTHING)) - math.log(p)
         return out
-
-    def known_words(self, cid: str) -> int:
-        """How many words of tagged lines the character has: how much the ratio is worth."""
-        return self.sizes.get(cid, 0)
