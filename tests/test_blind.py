@@ -29,7 +29,7 @@ FLOORS = {
 }
 SPEAKER_FLOORS = {
     "b1_bell_book_and_nobby": 0.88,
-    "b2_one_true_sentence": 0.75,
+    "b2_one_true_sentence": 0.85,
     "b3_rain_on_greek_street": 0.75,
     "b4_dental_plan": 0.95,
 }

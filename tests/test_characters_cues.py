@@ -97,3 +97,33 @@ def test_plural_common_noun_opening_a_sentence_is_not_a_name() -> None:
     )
     names = {a for c in characters(text) for a in c["aliases"]}
     assert "Halvard" in names and "Bridges" not in names
+
+
+PHONE_CALL = (
+    "I was at my desk when the phone rang. I knew who it was before I looked.\n\n"
+    '"Hi, Mom."\n\n'
+    '"You sound tired," my mother said. "Are you eating?"\n\n'
+    '"I am eating. I ate a sandwich at noon."\n\n'
+    '"Delia! The oven is smoking!" Walter shouted, somewhere behind her.\n\n'
+    '"The oven is always smoking, Walter," she called back. "Eat a vegetable, Tess."\n\n'
+    '"Mom."\n\n"Fine, fine. Love you."\n\n'
+    "I put the phone down and looked at the screen. I did not eat a vegetable.\n"
+)
+
+
+def test_parent_name_joins_the_mother_named_in_her_call() -> None:
+    """In a first-person story "Mom" is the narrator's mother, whom someone else calls by her
+    first name during her call: the one woman (or unknown) named only in that dialogue."""
+    chars = characters(PHONE_CALL)
+    delia = by_alias(chars, "Delia")
+    assert "Mom" in delia["aliases"] and delia["name"] == "Delia"
+    assert delia["gender"] == "F"
+
+
+def test_parent_name_with_two_candidates_names_nobody() -> None:
+    """Walter calls two women by name during the call: which is the mother is not told."""
+    text = PHONE_CALL.replace(
+        '"Mom."\n\n"Fine', '"Marla, the smoke alarm!" Walter yelled again.\n\n"Mom."\n\n"Fine'
+    )
+    chars = characters(text)
+    assert all("Mom" not in c["aliases"] for c in chars)

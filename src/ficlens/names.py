@@ -54,6 +54,12 @@ def rank_of(word: str) -> str:
     return RANK_FORMS.get(key, key)
 
 
+# Words for a parent used as a name ("Hi, Mom."), with the gender they tell.
+KIN_NAMES: dict[str, str] = {
+    "mom": "F", "mum": "F", "mommy": "F", "mummy": "F", "mama": "F", "mamma": "F",
+    "dad": "M", "daddy": "M", "papa": "M",
+}
+
 # Titles that go with a first name ("Sir John", "Lady Mary", "Aunt May") more than a surname.
 FIRST_NAME_TITLES = frozenset(
     {"sir", "lady", "dame", "lord", "aunt", "uncle", "prince", "princess", "king", "queen",

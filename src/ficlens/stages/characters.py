@@ -31,6 +31,7 @@ from ficlens.names import (
     FEMALE_PRONOUNS,
     FIRST_NAME_TITLES,
     FIRST_PERSON,
+    KIN_NAMES,
     MALE_PRONOUNS,
     NON_PERSON_LABELS,
     NOT_NAMES,
@@ -132,7 +133,10 @@ class Form:
 
     @property
     def title_gender(self) -> str:
-        return TITLES.get(title_key(self.title), "U") if self.title else "U"
+        """The gender a title ("Mrs.") or a parent's name ("Mom") tells."""
+        if self.title:
+            return TITLES.get(title_key(self.title), "U")
+        return KIN_NAMES.get(self.text.lower(), "U") if len(self.parts) == 1 else "U"
 
     @property
     def gender_hint(self) -> str:
@@ -1289,11 +1293,80 @@ def beside_cast(c: Cluster) -> bool:
     return named and cues >= 1
 
 
+def first_person_story(pronouns: dict[str, int]) -> bool:
+    """Does the narration say "I" more than he/she (the narrator stage decides for good)?"""
+    third = pronouns.get("M", 0) + pronouns.get("F", 0)
+    return pronouns.get("I", 0) >= max(5, 0.6 * third)
+
+
+PARENT_NAME = re.compile(
+    r"(?<![Mm]y )(?<![Yy]our )(?<![Hh]is )(?<![Hh]er )(?<![Oo]ur )(?<![Tt]he )\b("
+    + "|".join(k.capitalize() for k in KIN_NAMES)
+    + r")\b"
+)
+
+
+def join_parent_names(doc: Document, clusters: list[Cluster], quotes: QuoteIndex) -> None:
+    """"Hi, Mom." in a first-person story names the narrator's mother, whom others call by her
+    first name: the one character of that gender who is named only in dialogue, called by name
+    there by someone the narration names ("Delia!" Walter shouted; not the narrator's own name
+    in the mother's lines), and named between the first and the last "Mom" (the same
+    conversation). With no such character or several, "Mom" stays nobody's name."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for rs, re_ in doc.story_regions():
+        for m in PARENT_NAME.finditer(doc.text, rs, re_):
+            found.setdefault(m.group(1), []).append(m.span())
+    if not found:
+        return
+    narrated = sorted(
+        (s, id(c)) for c in clusters for f in c.forms for s, _ in f.spans if not quotes.inside(s)
+    )
+    starts = [s for s, _ in narrated]
+
+    def called_by_another(c: Cluster) -> bool:
+        for f in c.forms:
+            for s, _ in f.spans:
+                if not quotes.inside(s):
+                    continue
+                ps = doc.text.rfind("\n", 0, s) + 1
+                pe = doc.text.find("\n", s)
+                pe = len(doc.text) if pe < 0 else pe
+                lo_k, hi_k = bisect.bisect_left(starts, ps), bisect.bisect_left(starts, pe)
+                if any(narrated[k][1] != id(c) for k in range(lo_k, hi_k)):
+                    return True
+        return False
+    for word, spans in found.items():
+        gender = KIN_NAMES[word.lower()]
+        lo, hi = spans[0][0], spans[-1][1]
+        cands = [
+            c
+            for c in clusters
+            if c.alive
+            and not c.cast_name
+            and not c.descriptive
+            and c.narration_count == 0
+            and compatible(c.gender(), gender)
+            and any(f.vocative for f in c.forms)
+            and any(lo <= s < hi for f in c.forms for s, _ in f.spans)
+            and called_by_another(c)
+        ]
+        if len(cands) != 1:
+            continue
+        form = Form(text=word, title=None, parts=[word], spans=spans)
+        form.in_quote = sum(quotes.inside(s) for s, _ in spans)
+        cands[0].forms.append(form)
+
+
 def best_name(c: Cluster) -> str:
     if c.cast_name:
         return c.cast_name
     named = [
-        f for f in c.forms if not f.descriptive and not f.bare_title and initials(f) is None
+        f
+        for f in c.forms
+        if not f.descriptive
+        and not f.bare_title
+        and initials(f) is None
+        and f.text.lower() not in KIN_NAMES
     ] or c.forms
     return max(named, key=lambda f: (len(f.parts), f.title is None, f.count, len(f.text))).text
 
@@ -1327,7 +1400,10 @@ def build_characters(doc: Document, config: Config) -> list[Character]:
         for f in forms.values()
         if f.descriptive and len(f.parts) > 1 and f.parts[0] in heads and f not in accepted
     ]
-    clusters = Clusterer(accepted, config.cast, ex.pronoun_mass()).run()
+    pronouns = ex.pronoun_mass()
+    clusters = Clusterer(accepted, config.cast, pronouns).run()
+    if not config.cast and first_person_story(pronouns):
+        join_parent_names(doc, clusters, quotes)
     if config.cast:
         clusters = [c for c in clusters if c.cast_name or beside_cast(c)]
     total = sum(c.count for c in clusters) or 1
