@@ -44,6 +44,31 @@ def test_british_single_quotes_are_told_from_apostrophes() -> None:
     ]
 
 
+def test_double_quotes_in_the_narration_of_a_single_quote_story() -> None:
+    """A sign or a title the narrator quotes in double marks is a quote too; double marks
+    inside single-quoted speech stay part of the speech."""
+    text = (
+        "‘Look at that,’ said Wren, pointing at the door.\n"
+        'A card hung there: "CLOSED FOR LUNCH". Someone had added in pencil, "or forever".\n'
+        "'It's the one called \"Harbour Lights\",' said Moss. 'I'd know it anywhere.'\n"
+        "‘Fine,’ she said. ‘We’ll wait.’\n"
+        "‘How long?’ ‘An hour.’ ‘Two, more like.’\n"
+    )
+    assert single_convention(text)
+    assert quotes_of(text) == [
+        "Look at that,",
+        "CLOSED FOR LUNCH",
+        "or forever",
+        'It\'s the one called "Harbour Lights",',
+        "I'd know it anywhere.",
+        "Fine,",
+        "We’ll wait.",
+        "How long?",
+        "An hour.",
+        "Two, more like.",
+    ]
+
+
 def test_double_quotes_straight_curly_and_mixed() -> None:
     text = (
         'Jun said, "Pass the salt," and waited.\n'

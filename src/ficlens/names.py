@@ -39,6 +39,27 @@ TITLES: dict[str, str] = {
     "nurse": "U", "coach": "U", "headmaster": "U", "headmistress": "F", "saint": "U", "st": "U",
     "mx": "U", "deputy": "U", "sheriff": "U", "constable": "U", "superintendent": "U", "private": "U", "corporal": "U", "healer": "U",
 }
+# Shortened ranks: abbreviations written before a name ("Sgt. Colon") and clipped forms used
+# alone in address ("Sarge", "Doc"), each with the rank it stands for.
+RANK_FORMS: dict[str, str] = {
+    "sgt": "sergeant", "sarge": "sergeant", "capt": "captain", "cap'n": "captain",
+    "lt": "lieutenant", "lieut": "lieutenant", "det": "detective", "dr": "doctor",
+    "doc": "doctor", "prof": "professor", "col": "colonel", "rev": "reverend",
+}
+
+
+def rank_of(word: str) -> str:
+    """The full rank a title word stands for (`Sgt.` and `Sarge` -> `sergeant`)."""
+    key = title_key(word).replace("\u2019", "'")
+    return RANK_FORMS.get(key, key)
+
+
+# Words for a parent used as a name ("Hi, Mom."), with the gender they tell.
+KIN_NAMES: dict[str, str] = {
+    "mom": "F", "mum": "F", "mommy": "F", "mummy": "F", "mama": "F", "mamma": "F",
+    "dad": "M", "daddy": "M", "papa": "M",
+}
+
 # Titles that go with a first name ("Sir John", "Lady Mary", "Aunt May") more than a surname.
 FIRST_NAME_TITLES = frozenset(
     {"sir", "lady", "dame", "lord", "aunt", "uncle", "prince", "princess", "king", "queen",
@@ -53,6 +74,8 @@ NOT_NAMES = word_set(
     we us our ours they them their theirs this that these those there here who whom whose what
     which when where why how yes no not oh ah aha ahh uh um hmm hm eh huh wow ow ouch oops ugh
     hey hi hello bye goodbye okay ok alright please thanks thank sorry well now then so and but
+    ooh oooh mm mmm mhm hmmm ahem shh shush psst whoa woah yay yikes ew eww eek er erm oi nah
+    yeah yep yup nope aw aww ha haha heh phew gah argh blah
     or yet nor if because though although while god gods lord jesus christ fate heaven heavens
     hell damn dammit goddammit shit fuck fucking crap bloody christ's gosh geez jeez merlin
     monday tuesday wednesday thursday friday saturday sunday january february march april may
@@ -64,7 +87,7 @@ NOT_NAMES = word_set(
     earth moon sun the a an of in on at to for with from by as is was be are were will would
     could should can may might must shall do does did have has had just still even only also
     everything nothing something anything everyone someone anyone nobody somebody anybody
-    mr. mrs. ms. dr. st. prof. tv ok. pov fbi cia nypd police internet
+    mr. mrs. ms. dr. st. prof. tv ok. pov fbi cia nypd police internet co co. inc inc. ltd ltd.
     esq esq. aye nay poor little old young dear
     morning evening afternoon night goodnight welcome congratulations cheers happy
     bonjour adieu farewell ja oui non si merci hola ciao

@@ -31,6 +31,7 @@ from ficlens.names import (
     FEMALE_PRONOUNS,
     FIRST_NAME_TITLES,
     FIRST_PERSON,
+    KIN_NAMES,
     MALE_PRONOUNS,
     NON_PERSON_LABELS,
     NOT_NAMES,
@@ -47,6 +48,7 @@ from ficlens.names import (
     is_title,
     name_family,
     quote_spans,
+    rank_of,
     slug,
     title_key,
     word_set,
@@ -80,6 +82,14 @@ PERSON_NOUNS = word_set(
     father mother grandson granddaughter mate partner fiance fiancee sweetheart"""
 )
 SUBJECT_PRONOUNS = {"he": "M", "his": "M", "himself": "M", "she": "F", "herself": "F"}
+# Words of address: a quote opening "Technically, sir" addresses "sir", so the word before it
+# is no vocative.
+ADDRESS_WORDS = word_set(
+    """sir ma'am maam madam miss love dear darling honey sweetheart mate boss kid son lad lass
+    babe baby man dude guys"""
+)
+# Relative pronouns that follow a person, never a place or a thing ("Paris, who never ...").
+PERSON_RELATIVES = frozenset({"who", "whom", "whose"})
 
 
 @dataclass
@@ -108,6 +118,8 @@ class Form:
     cast: int | None = None
     sents: set[int] = field(default_factory=set)
     appositive: int = 0
+    relative: int = 0
+    """Followed by ", who"/", whose": a person, where a place or a thing takes "which"."""
     bare_title: bool = False
     """A title used alone as a name ("the Inspector"); it only ever joins a titled character."""
 
@@ -121,7 +133,10 @@ class Form:
 
     @property
     def title_gender(self) -> str:
-        return TITLES.get(title_key(self.title), "U") if self.title else "U"
+        """The gender a title ("Mrs.") or a parent's name ("Mom") tells."""
+        if self.title:
+            return TITLES.get(title_key(self.title), "U")
+        return KIN_NAMES.get(self.text.lower(), "U") if len(self.parts) == 1 else "U"
 
     @property
     def gender_hint(self) -> str:
@@ -425,6 +440,11 @@ class Extractor:
             form.place += 1
         if prev in PERSON_NOUNS and start > 1 and lower[start - 2] in DETERMINERS:
             form.appositive += 1
+        if nxt == "," and end + 1 < n and lower[end + 1] in PERSON_RELATIVES:
+            # only ", who": "a gentleman of Limehouse who ..." is the gentleman
+            form.relative += 1
+            if not quoted:
+                self.pronoun_in_clause(form, end + 2)
         after_verb = nxt in VOCATIVE_NEXT or (nxt.endswith("ly") and len(nxt) > 3)
         if nxt in SPEECH_VERBS or (prev in SPEECH_VERBS and after_verb):
             form.speech += 1
@@ -438,15 +458,47 @@ class Extractor:
             if nxt in VOCATIVE_NEXT or closes:
                 opens = start == 0 or not self.quotes.inside(self.toks.start[start - 1])
                 after_comma = prev == "," and nxt in (",", "!", "?")
-                if opens or after_comma or prev in VOCATIVE_PREV:
+                addressed = nxt == "," and end + 1 < n and lower[end + 1] in ADDRESS_WORDS
+                if (opens or after_comma or prev in VOCATIVE_PREV) and not addressed:
                     form.vocative += 1
         elif tag.startswith("VB") or tag == "MD" or prev in (",", "and"):
             self.pronoun_after(form, end)
 
+    def pronoun_in_clause(self, form: Form, k: int) -> None:
+        """A his/her inside the relative clause after a name ("Paris, who never in her life")
+        is the name's own."""
+        for m in range(k, min(k + 15, len(self.words))):
+            w = self.lower[m]
+            if w in SENT_END or w == ",":
+                return
+            if w in MALE_PRONOUNS or w in FEMALE_PRONOUNS:
+                if w in MALE_PRONOUNS:
+                    form.he += 1
+                else:
+                    form.she += 1
+                return
+
     def pronoun_after(self, form: Form, k: int) -> None:
-        """The first he/she after a name in narration hints at the name's gender."""
+        """The first he/she after a name in narration hints at the name's gender, unless
+        another name, a "him" (someone else is in view) or a new paragraph comes first
+        ("Angua looked at Nobby, and he ...")."""
         for m in range(k, min(k + 25, len(self.words))):
             w = self.lower[m]
+            if m > k and "\n" in self.doc.text[self.toks.end[m - 1] : self.toks.start[m]]:
+                return
+            if w == "him" and not self.quotes.inside(self.toks.start[m]):
+                return
+            if (
+                is_cap_word(self.words[m])
+                and w not in NOT_NAMES
+                and (
+                    not self.sentence_initial(m)
+                    or self.toks.tag[m].startswith("NNP")
+                    or self.labels[m] in PERSON_LABELS
+                )
+                and not self.quotes.inside(self.toks.start[m])
+            ):
+                return
             if w in SUBJECT_PRONOUNS and not self.quotes.inside(self.toks.start[m]):
                 if SUBJECT_PRONOUNS[w] == "M":
                     form.he += 1
@@ -466,8 +518,8 @@ def accept(form: Form, lower_vocab: Counter[str], tagged: bool = True) -> bool:
         return True
     words = [p.lower() for p in form.parts]
     surname = bool(form.title) and bool(words) and words[0] in SURNAME_WORDS
-    if not words or (all(w in NOT_NAMES for w in words) and not surname):
-        return False
+    if not words or (all(w in NOT_NAMES for w in words) and not (surname or form.bare_title)):
+        return False  # a bare title ("Captain") is a common word that may still name its holder
     if any(len(p) < 2 for p in form.parts) and len(form.parts) == 1:
         return False
     person = (
@@ -480,10 +532,19 @@ def accept(form: Form, lower_vocab: Counter[str], tagged: bool = True) -> bool:
         + form.he
         + form.she
         + form.appositive
+        + 2 * form.relative
     )
     if not tagged and not any(lower_vocab.get(w, 0) for w in words):
         person += 0.5 * form.count
-    syntax = form.speech + form.possessive + form.vocative + form.he + form.she + form.appositive
+    syntax = (
+        form.speech
+        + form.possessive
+        + form.vocative
+        + form.he
+        + form.she
+        + form.appositive
+        + form.relative
+    )
     if len(form.parts) >= 2 and not form.title and form.parts[-1].lower() in PLACE_NOUNS:
         return False  # "Toad Hall", "Baker Street": a place named after someone
     # spaCy calls many unfamiliar names places; a place is not followed by "he said"
@@ -521,6 +582,8 @@ def accept(form: Form, lower_vocab: Counter[str], tagged: bool = True) -> bool:
         low = lower_vocab.get(words[0], 0)
         if low > 2 * form.mid + 2 * form.speech + form.vocative:
             return False
+        if words[0].endswith("s") and len(words[0]) > 3:
+            low += lower_vocab.get(words[0][:-1], 0)  # "Bridges are ..." beside "the bridge"
         if form.mid == 0 and (low > 0 or (tagged and form.person_ents + form.propn == 0)):
             return False
     if person == form.person_ents and form.mid == 0 and tagged and len(form.parts) == 1:
@@ -528,6 +591,30 @@ def accept(form: Form, lower_vocab: Counter[str], tagged: bool = True) -> bool:
     if person == form.person_ents and form.count == 1 and len(form.parts) == 1 and not form.title:
         return is_known_first_name(form.parts[0])
     return person >= 1
+
+
+def first_names_of_full_names(
+    forms: dict[str, Form], accepted: list[Form], lower_vocab: Counter[str]
+) -> list[Form]:
+    """Once "Paris Geller" is a person, "Paris" alone is her first name, though a tagger calls
+    it a city: a lone word that starts an accepted full name is a name too, unless the story
+    writes it in lower case or mostly after a place preposition."""
+    firsts = {f.parts[0] for f in accepted if len(f.parts) >= 2 and not f.title and not f.descriptive}
+    taken = {id(f) for f in accepted}
+    return [
+        f
+        for f in forms.values()
+        if id(f) not in taken
+        and f.spans
+        and len(f.parts) == 1
+        and not f.title
+        and not f.descriptive
+        and not f.bare_title
+        and f.parts[0] in firsts
+        and f.parts[0].lower() not in NOT_NAMES
+        and not lower_vocab.get(f.parts[0].lower(), 0)
+        and 2 * f.place < f.count
+    ]
 
 
 def epithet(form: Form) -> bool:
@@ -688,6 +775,7 @@ class Clusterer:
         self.merge_dialogue_only()
         self.merge_rank_and_first()
         self.merge_initials()
+        self.merge_clipped_ranks()
         self.merge_surname_diminutives()
         self.merge_descriptive()
         return [c for c in self.alive() if c.forms or c.cast_name]
@@ -797,17 +885,34 @@ class Clusterer:
     def place_title(self, f: Form) -> None:
         """A bare title ("the Inspector") is the one character named with that title; if none or
         several are, it names nobody in particular and is dropped."""
-        key = title_key(f.parts[0])
-        holders = [
+        holders = self.rank_holders(rank_of(f.parts[0]))
+        if len(holders) == 1:
+            holders[0].forms.append(f)
+
+    def rank_holders(self, rank: str) -> list[Cluster]:
+        """The characters named with this rank before their name ("Sergeant Colon")."""
+        return [
             c
             for c in self.alive()
             if any(
-                g.title and key in {title_key(w) for w in g.text.split()[: -len(g.parts)]}
+                g.title and rank in {rank_of(w) for w in g.text.split()[: -len(g.parts)]}
                 for g in c.forms
             )
         ]
-        if len(holders) == 1:
-            holders[0].forms.append(f)
+
+    def merge_clipped_ranks(self) -> None:
+        """A clipped rank used as a name ("Sarge", "Doc") joins the one character who holds
+        that rank ("Sergeant Colon"); with no such holder or several it stays as it is."""
+        for c in self.alive():
+            if len(c.forms) != 1 or c.cast_name or len(c.forms[0].parts) != 1:
+                continue
+            word = c.forms[0].parts[0]
+            rank = rank_of(word)
+            if rank == title_key(word).replace("\u2019", "'"):
+                continue
+            holders = [h for h in self.rank_holders(rank) if h is not c]
+            if len(holders) == 1 and compatible(c.gender(), holders[0].gender()):
+                holders[0].absorb(c)
 
     def merge_prefixes(self) -> None:
         """`Red` joins `Reddington`: a short unknown name that starts exactly one known name."""
@@ -1208,11 +1313,80 @@ def beside_cast(c: Cluster) -> bool:
     return named and cues >= 1
 
 
+def first_person_story(pronouns: dict[str, int]) -> bool:
+    """Does the narration say "I" more than he/she (the narrator stage decides for good)?"""
+    third = pronouns.get("M", 0) + pronouns.get("F", 0)
+    return pronouns.get("I", 0) >= max(5, 0.6 * third)
+
+
+PARENT_NAME = re.compile(
+    r"(?<![Mm]y )(?<![Yy]our )(?<![Hh]is )(?<![Hh]er )(?<![Oo]ur )(?<![Tt]he )\b("
+    + "|".join(k.capitalize() for k in KIN_NAMES)
+    + r")\b"
+)
+
+
+def join_parent_names(doc: Document, clusters: list[Cluster], quotes: QuoteIndex) -> None:
+    """"Hi, Mom." in a first-person story names the narrator's mother, whom others call by her
+    first name: the one character of that gender who is named only in dialogue, called by name
+    there by someone the narration names ("Delia!" Walter shouted; not the narrator's own name
+    in the mother's lines), and named between the first and the last "Mom" (the same
+    conversation). With no such character or several, "Mom" stays nobody's name."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for rs, re_ in doc.story_regions():
+        for m in PARENT_NAME.finditer(doc.text, rs, re_):
+            found.setdefault(m.group(1), []).append(m.span())
+    if not found:
+        return
+    narrated = sorted(
+        (s, id(c)) for c in clusters for f in c.forms for s, _ in f.spans if not quotes.inside(s)
+    )
+    starts = [s for s, _ in narrated]
+
+    def called_by_another(c: Cluster) -> bool:
+        for f in c.forms:
+            for s, _ in f.spans:
+                if not quotes.inside(s):
+                    continue
+                ps = doc.text.rfind("\n", 0, s) + 1
+                pe = doc.text.find("\n", s)
+                pe = len(doc.text) if pe < 0 else pe
+                lo_k, hi_k = bisect.bisect_left(starts, ps), bisect.bisect_left(starts, pe)
+                if any(narrated[k][1] != id(c) for k in range(lo_k, hi_k)):
+                    return True
+        return False
+    for word, spans in found.items():
+        gender = KIN_NAMES[word.lower()]
+        lo, hi = spans[0][0], spans[-1][1]
+        cands = [
+            c
+            for c in clusters
+            if c.alive
+            and not c.cast_name
+            and not c.descriptive
+            and c.narration_count == 0
+            and compatible(c.gender(), gender)
+            and any(f.vocative for f in c.forms)
+            and any(lo <= s < hi for f in c.forms for s, _ in f.spans)
+            and called_by_another(c)
+        ]
+        if len(cands) != 1:
+            continue
+        form = Form(text=word, title=None, parts=[word], spans=spans)
+        form.in_quote = sum(quotes.inside(s) for s, _ in spans)
+        cands[0].forms.append(form)
+
+
 def best_name(c: Cluster) -> str:
     if c.cast_name:
         return c.cast_name
     named = [
-        f for f in c.forms if not f.descriptive and not f.bare_title and initials(f) is None
+        f
+        for f in c.forms
+        if not f.descriptive
+        and not f.bare_title
+        and initials(f) is None
+        and f.text.lower() not in KIN_NAMES
     ] or c.forms
     return max(named, key=lambda f: (len(f.parts), f.title is None, f.count, len(f.text))).text
 
@@ -1237,6 +1411,7 @@ def build_characters(doc: Document, config: Config) -> list[Character]:
         cast_forms(ex, [(split_gender(n)[0], aliases) for n, aliases in config.cast], forms)
     classify(forms)
     accepted = [f for f in forms.values() if f.spans and accept(f, ex.lower_vocab, tagged)]
+    accepted += first_names_of_full_names(forms, accepted, ex.lower_vocab)
     singular = {p for f in accepted for p in f.parts}
     accepted = [f for f in accepted if not plural(f, singular)]
     heads = {f.text for f in accepted}
@@ -1245,7 +1420,10 @@ def build_characters(doc: Document, config: Config) -> list[Character]:
         for f in forms.values()
         if f.descriptive and len(f.parts) > 1 and f.parts[0] in heads and f not in accepted
     ]
-    clusters = Clusterer(accepted, config.cast, ex.pronoun_mass()).run()
+    pronouns = ex.pronoun_mass()
+    clusters = Clusterer(accepted, config.cast, pronouns).run()
+    if not config.cast and first_person_story(pronouns):
+        join_parent_names(doc, clusters, quotes)
     if config.cast:
         clusters = [c for c in clusters if c.cast_name or beside_cast(c)]
     total = sum(c.count for c in clusters) or 1

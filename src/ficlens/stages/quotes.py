@@ -114,6 +114,31 @@ def scan_paragraph(
             open_at = i
     if open_at >= 0:
         out.append((open_at + 1, end, open_at == start, False))
+    if single:
+        out = sorted(out + narration_doubles(text, start, end, out))
+    return out
+
+
+def narration_doubles(
+    text: str, start: int, end: int, speech: list[tuple[int, int, bool, bool]]
+) -> list[tuple[int, int, bool, bool]]:
+    """Double-quoted spans in the narration of a single-quote story: a sign, a title or a word
+    the narrator quotes ("and rabbits") is marked the other way from the dialogue. Only spans
+    closed on the paragraph and outside the single-quoted speech count; double marks inside
+    speech are nested quotes, part of it."""
+    out: list[tuple[int, int, bool, bool]] = []
+    open_at = -1
+    for m in DOUBLE_MARKS.finditer(text, start, end):
+        i = m.start()
+        if any(s - 1 <= i <= e for s, e, _, _ in speech):
+            continue
+        role = _double_role(text, i, open_at >= 0, start, end)
+        if role == "open" or role == "reopen":
+            open_at = i
+        elif role == "close":
+            if not any(open_at < s and e < i for s, e, _, _ in speech):
+                out.append((open_at + 1, i, open_at == start, True))
+            open_at = -1
     return out
 
 
