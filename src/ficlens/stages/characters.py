@@ -1355,6 +1355,7 @@ def join_parent_names(doc: Document, clusters: list[Cluster], quotes: QuoteIndex
                 if any(narrated[k][1] != id(c) for k in range(lo_k, hi_k)):
                     return True
         return False
+
     for word, spans in found.items():
         gender = KIN_NAMES[word.lower()]
         lo, hi = spans[0][0], spans[-1][1]

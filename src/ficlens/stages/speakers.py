@@ -245,15 +245,17 @@ class Context:
     """Where the reference being resolved sits: the conversation so far, the paragraph, the
     vocatives of its quotation, the tag verb, and how that quotation ends."""
     pronoun_starts: list[int] = field(default_factory=list)
+    """Sorted offsets of the narration pronouns coref resolved (filled on first use)."""
     conversation: tuple[tuple[int, int], tuple[Counter[str], int, set[str]]] = ((0, 0), (Counter(), 0, set()))
     """The conversation being decided, by its first turn, and `conversation_facts` about it."""
-    """Sorted offsets of the narration pronouns coref resolved (filled on first use)."""
     paragraphs: list[tuple[int, int]] = field(default_factory=list)
     """The story's paragraphs (start, end), for looking at the next turn (filled on first use)."""
     idiolect: Idiolect = field(default_factory=Idiolect)
     """How each character talks, from the lines tags give them (set before turns are filled)."""
     sounds_like: dict[tuple[int, str], float] = field(default_factory=dict)
     """Cache of a turn's (by start) idiolect log ratio for each candidate."""
+    turn_words: dict[int, list[str]] = field(default_factory=dict)
+    """Cache of a turn's (by start) words, for the idiolect."""
 
     def in_quote(self, offset: int) -> bool:
         i = bisect_right(self.quote_starts, offset) - 1
@@ -340,12 +342,14 @@ ELDER_KIN = words("mother wife aunt grandmother mamma mama father husband uncle 
 """Relatives who usually bear a married or senior title ("Mrs.", "Sir", "Aunt")."""
 SPOUSES = words("wife husband")
 SENIOR_TITLES = words("mrs lady madame madam mr sir lord aunt uncle")
+MOTHER_WORDS = words("mother mamma mama mammy ma")
+FATHER_WORDS = words("father papa pa")
 KIN_ALIASES: dict[str, frozenset[str]] = {
-    "mother": words("mother mamma mama mammy ma"),
-    "mamma": words("mother mamma mama mammy ma"),
-    "mama": words("mother mamma mama mammy ma"),
-    "father": words("father papa pa"),
-    "papa": words("father papa pa"),
+    "mother": MOTHER_WORDS,
+    "mamma": MOTHER_WORDS,
+    "mama": MOTHER_WORDS,
+    "father": FATHER_WORDS,
+    "papa": FATHER_WORDS,
     "aunt": words("aunt auntie"),
     "uncle": words("uncle"),
     "grandmother": words("granny grandmother grandmamma"),
@@ -920,7 +924,6 @@ def sentence_initial(text: str, offset: int, floor: int) -> bool:
     while k >= floor and text[k] in " \t\n\"\u201d'":
         k -= 1
     return k < floor or text[k] in ".!?;:\u2014"
-
 
 
 def saying(toks: list[tuple[int, int, str]], k: int) -> bool:
@@ -1733,10 +1736,9 @@ def read_paragraph(
         turn.first = spoken[0].speaker
     if spoken and not turn.addressed and not turn.vocatives:
         turn.addressed = put_on_the_spot(ctx, spoken[-1], turns)
-    signed = next((q for q in reversed(qs) if q.speech != "other"), None)
-    writer = signature(ctx, signed) if signed is not None else None
+    writer = signature(ctx, spoken[-1]) if spoken else None
     if writer is not None:
-        sign_letter(ctx, turn, signed, writer, turns)
+        sign_letter(ctx, turn, spoken[-1], writer, turns)
     turn.continues = bool(qs[0].extra.get("continues"))
     if prev_tail is not None and not turns:
         lead = lead_beat(ctx, last_sentence(text, *prev_tail))
@@ -2098,7 +2100,7 @@ def candidate_features(
         log_scale(length),
     ]
     sound = sounds_like(ctx, t, unique)
-    n_words = sum(len(line_words(ctx.doc.text[q.start : q.end])) for q in t.quotes)
+    n_words = len(words_of(ctx, t))
     out: dict[str, list[float]] = {}
     for c in unique:
         rank = recent.index(c) if c in recent else len(recent) + 2
@@ -2153,16 +2155,20 @@ def candidate_features(
     return out
 
 
+def words_of(ctx: Context, t: Turn) -> list[str]:
+    """The words of a turn's quotations (cached per turn: the beam asks again and again)."""
+    if t.start not in ctx.turn_words:
+        ctx.turn_words[t.start] = [w for q in t.quotes for w in line_words(ctx.doc.text[q.start : q.end])]
+    return ctx.turn_words[t.start]
+
+
 def sounds_like(ctx: Context, t: Turn, candidates: list[str]) -> dict[str, float]:
     """Each candidate's idiolect log ratio for the turn's words (cached per turn)."""
-    words: list[str] | None = None
     out: dict[str, float] = {}
     for c in candidates:
         key = (t.start, c)
         if key not in ctx.sounds_like:
-            if words is None:
-                words = [w for q in t.quotes for w in line_words(ctx.doc.text[q.start : q.end])]
-            ctx.sounds_like[key] = ctx.idiolect.log_ratio(c, words)
+            ctx.sounds_like[key] = ctx.idiolect.log_ratio(c, words_of(ctx, t))
         out[c] = ctx.sounds_like[key]
     return out
 
