@@ -173,3 +173,24 @@ def test_a_name_whose_accents_were_lost_in_the_encoding_is_found() -> None:
     )
     doc = run(text, [("Therese De Vitre", ["Thérèse De Vitré"]), ("Tony Last", ["Tony"])])
     assert named(doc, "Therese De Vitre") == ["Th?r?se de Vitr?", "Th\ufffdr\ufffdse"]
+
+
+def test_a_misspelt_cast_name_takes_the_name_the_story_writes() -> None:
+    text = (
+        "The Nawab Bahadur came into the room with Aziz.\n\n"
+        '"Take me too," said the Nawab Bahadur.\n\n"Of course," said Aziz. The Nawab Bahadur smiled.\n'
+    )
+    doc = run(text, [("The Nawab Badahur", ["Nawab Badahur", "Mr. Zulfiqar"]), ("Dr. Aziz", ["Aziz"])])
+    assert named(doc, "The Nawab Badahur").count("Nawab Bahadur") == 3
+    doc = run(text, [("The Nawab Badahur", ["Nawab Badahur"]), ("Nawab Bahadur", []), ("Dr. Aziz", ["Aziz"])])
+    assert named(doc, "Nawab Bahadur").count("Nawab Bahadur") == 3  # the exact name wins
+
+
+def test_a_pdnc_cast_typo_is_read_as_the_name_in_the_novel() -> None:
+    """PDNC's A Passage to India lists "The Nawab Badahur"; the novel writes "Nawab Bahadur"."""
+    from conftest import require_shared
+
+    require_shared()
+    novel = pdnc.load_novel("APassageToIndia")
+    doc = run(novel.text, pdnc.config_cast(novel))
+    assert len(named(doc, "The Nawab Badahur")) >= 30

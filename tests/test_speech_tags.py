@@ -132,3 +132,50 @@ def test_pdnc_explicit_tags_on_a_novel_with_described_characters() -> None:
 def test_a_lower_case_pronoun_after_an_exclamation_continues_the_sentence() -> None:
     text = 'Milly looked up at Tobin.\n"You are so original!" she exulted.\n'
     assert attributed(text)[0][1:] == ("milly", "anaphoric")
+
+
+def test_the_names_inside_an_aside_before_the_verb_are_not_the_speaker() -> None:
+    text = 'Tobin met Milly at the club.\nTobin, who did not dislike Milly, replied: "She was in no hurry."\n'
+    assert speakers(text) == ["tobin"]
+    text = 'Milly sat down.\nAda, seeing the disappointment on Milly\'s face, said gently: "Take a piece."\n'
+    assert speakers(text) == ["ada"]
+
+
+def test_a_relative_clause_goes_back_to_the_name_before_it() -> None:
+    text = 'Milly was met by Tobin, who, on hearing the reason, said, "I am glad you came back."\n'
+    assert speakers(text) == ["tobin"]
+
+
+def test_an_and_clause_after_the_quotation_names_the_one_spoken_to() -> None:
+    text = 'Milly murmured, "Certainly he has changed," and warned Tobin to be careful.\n'
+    assert speakers(text) == ["milly"]
+
+
+def test_the_owner_of_a_reply_before_the_quotation_speaks() -> None:
+    text = '"I cannot do without Ada," was Tobin\'s reasoning; and Milly\'s reply was, "Then Ada had better stay."\n'
+    assert speakers(text) == ["tobin", "milly"]
+    text = 'Tobin waited at the door.\nAfter an interval Milly\'s voice: "Dinner has been announced."\n'
+    assert speakers(text)[-1] == "milly"
+
+
+def test_a_possessive_before_a_gerund_of_saying_speaks() -> None:
+    text = 'Ada was about to answer when she was stopped by Tobin\'s saying with authority, "Do not go."\n'
+    assert speakers(text) == ["tobin"]
+
+
+def test_an_echo_with_a_named_tag_is_the_named_speaker() -> None:
+    text = 'Ada sat down.\n"The Leffertses!" said Ada.\n"The Leffertses!" echoed Milly. "What would he say?"\n'
+    assert speakers(text)[1] == "milly"
+
+
+def test_a_short_reply_after_a_verb_of_saying_is_speech() -> None:
+    text = 'The door opened on a buzz of voices. Milly called out, "Better," and everyone sighed.\n'
+    doc = passage(text, CAST, ranker=False)
+    assert [(q.speech, q.speaker) for q in doc.quotes] == [("spoken", "milly")]
+
+
+def test_a_description_of_age_is_not_a_character_of_the_other_age() -> None:
+    cast = [*CAST, ("moore", "Mrs. Moore", ["Mrs. Moore"], "F"), ("adela", "Miss Quested", ["Adela", "Miss Quested"], "F")]
+    text = 'Mrs. Moore sat with Adela and Tobin.\n"I was right," said the girl.\n'
+    doc = passage(text, cast, ranker=False)
+    assert [q.speaker for q in doc.quotes] == ["adela"]

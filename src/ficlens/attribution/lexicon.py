@@ -18,7 +18,7 @@ sniffle huff rasp croak choke manage finish conclude cut return rejoin venture p
 pursue resume proceed mouth call greet tell order command instruct announce cheer reason
 complain lament muse prompt press prod concede counter acknowledge affirm confirm deny
 mock taunt scold chide rebuke snipe spit yelp howl intone recite read write type text
-think speak
+think speak interpose opine hazard
 """
 
 _IRREGULAR = {

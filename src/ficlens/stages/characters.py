@@ -19,6 +19,7 @@ and a name found outside the cast stays a character only on evidence of a person
 from __future__ import annotations
 
 import bisect
+import difflib
 import re
 import unicodedata
 from collections import Counter
@@ -1194,6 +1195,7 @@ def cast_forms(ex: Extractor, cast: list[tuple[str, list[str]]], forms: dict[str
     text = doc.text
     alternatives: dict[str, None] = {}
     lower_case, unseen = lower_case_aliases([a for name, aliases in cast for a in [name, *aliases]], text)
+    misspelt_aliases(cast, unseen, forms)
     for name, aliases in cast:
         described = {a: a in lower_case for a in [name, *aliases]}
         # a name the story never writes ("The Soliciter", misspelt) is no sign of a named character
@@ -1239,6 +1241,37 @@ def cast_forms(ex: Extractor, cast: list[tuple[str, list[str]]], forms: dict[str
             if i < len(ex.sent_of):
                 f.sents.add(ex.sent_of[i])
     drop_inside_cast(forms)
+
+
+def misspelt_aliases(cast: list[tuple[str, list[str]]], unseen: set[str], forms: dict[str, Form]) -> None:
+    """A cast name the story never writes but nearly does ("Nawab Badahur" for the text's
+    "Nawab Bahadur"): a user's cast file, typed from memory, has such slips. The one found
+    name of as many words, starting alike, with 85% of its letters in common (75% when only
+    their order differs), takes the cast entry; long names only, and never a name another
+    cast entry already holds."""
+
+    def near_spelling(a: str, b: str) -> bool:
+        ratio = difflib.SequenceMatcher(None, a, b).ratio()
+        return ratio >= 0.85 or (ratio >= 0.75 and sorted(a) == sorted(b))  # letters swapped
+
+    free = [f for f in forms.values() if f.cast is None and len(f.text) >= 7]
+    for idx, (name, aliases) in enumerate(cast):
+        for a in [name, *aliases]:
+            if a not in unseen:
+                continue
+            bare = " ".join(description_words(a))
+            if len(bare) < 7:
+                continue
+            key = cast_key(bare)
+            close = [
+                f
+                for f in free
+                if len(f.text.split()) == len(bare.split())
+                and cast_key(f.text)[:1] == key[:1]
+                and near_spelling(cast_key(f.text), key)
+            ]
+            if len(close) == 1:
+                close[0].cast = idx
 
 
 def month_first_names(cast: list[tuple[str, list[str]]], lookup: dict[str, int]) -> dict[str, int]:
