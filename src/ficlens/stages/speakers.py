@@ -1275,7 +1275,13 @@ def inner_voice(ctx: Context, toks: list[tuple[int, int, str]]) -> Tag | None:
 
 
 def beat(ctx: Context, text: str, pieces: list[tuple[int, int]]) -> Ref | None:
-    """The character a paragraph's narration starts a sentence with ("Anne smiled.")."""
+    """The character a paragraph's narration starts a sentence with ("Anne smiled."): the
+    subject of the sentence that leads into the first quotation if it has one ("Tony crept
+    into the library. Brenda found him there. "..."" is Brenda's), else the first."""
+    if text[pieces[0][0] : pieces[0][1]].strip():
+        lead = local_beat(ctx, text, pieces[0])
+        if lead is not None:
+            return lead
     for s, e in pieces:
         toks = tokens(text, s, e)
         at_start = True
