@@ -194,3 +194,28 @@ def test_a_pdnc_cast_typo_is_read_as_the_name_in_the_novel() -> None:
     novel = pdnc.load_novel("APassageToIndia")
     doc = run(novel.text, pdnc.config_cast(novel))
     assert len(named(doc, "The Nawab Badahur")) >= 30
+
+
+def test_a_first_name_the_cast_lends_to_the_wrong_person_goes_to_its_bearer() -> None:
+    text = (
+        "Edward Ferrars came with his brother Robert Ferrars. Robert laughed at Edward.\n\n"
+        '"You are late," said Edward. Robert shrugged and Ferrars frowned.\n\n'
+        "Robert spoke to Edward about the house. Then Robert left.\n"
+    )
+    cast = [("Edward Ferrars", ["Edward", "Ferrars", "Robert"]), ("Robert Ferrars", [])]
+    doc = run(text, cast)
+    assert "Robert" in named(doc, "Robert Ferrars") and "Robert" not in named(doc, "Edward Ferrars")
+    alone = text.replace("Robert laughed at Edward.", "He laughed.").replace(" and Ferrars frowned", "")
+    alone = alone.replace("Robert spoke to Edward about the house", "Robert spoke about the house")
+    assert "Robert" in named(run(alone, cast), "Edward Ferrars")  # never beside Edward: the cast holds
+
+
+def test_pdnc_robert_of_sense_and_sensibility_is_robert_ferrars() -> None:
+    """PDNC's cast lists "Robert" under Edward Ferrars as well as Robert Ferrars' own entry."""
+    from conftest import require_shared
+
+    require_shared()
+    novel = pdnc.load_novel("SenseAndSensibility")
+    doc = run(novel.text, pdnc.config_cast(novel))
+    assert named(doc, "Robert Ferrars").count("Robert") >= 10
+    assert "Robert" not in named(doc, "Edward Ferrars")

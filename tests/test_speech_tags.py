@@ -179,3 +179,15 @@ def test_a_description_of_age_is_not_a_character_of_the_other_age() -> None:
     text = 'Mrs. Moore sat with Adela and Tobin.\n"I was right," said the girl.\n'
     doc = passage(text, cast, ranker=False)
     assert [q.speaker for q in doc.quotes] == ["adela"]
+
+
+def test_a_role_the_story_ties_to_a_name_is_that_character() -> None:
+    cast = [*CAST, ("turton", "Mr. Turton", ["Turton", "Mr. Turton"], "M"), ("callendar", "Major Callendar", ["Callendar"], "M")]
+    text = (
+        "Mr. Turton, the Collector, came in with Tobin. Later Turton, the Collector, left.\n"
+        '"Have a drink," said the Collector.\n'
+        '"Thank you," said Tobin.\n'
+        '"Now we have got him," said the Major.\n'
+    )
+    doc = passage(text, cast, ranker=False)
+    assert [q.speaker for q in doc.quotes] == ["turton", "tobin", "callendar"]

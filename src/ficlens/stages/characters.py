@@ -1186,6 +1186,7 @@ def cast_forms(ex: Extractor, cast: list[tuple[str, list[str]]], forms: dict[str
             bare = description_words(a)
             if len(bare) < len(a.split()):
                 lookup.setdefault(cast_key(" ".join(bare)), idx)  # "Policeman" of "The Policeman"
+    lookup.update(borrowed_first_names(cast, doc.text))
     for f in forms.values():
         idx = lookup.get(cast_key(f.text))
         if idx is None and f.title and compatible(f.title_gender, first_name_gender(f.parts[0])[0]):
@@ -1241,6 +1242,59 @@ def cast_forms(ex: Extractor, cast: list[tuple[str, list[str]]], forms: dict[str
             if i < len(ex.sent_of):
                 f.sents.add(ex.sent_of[i])
     drop_inside_cast(forms)
+
+
+SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+
+
+def other_names(names: list[str]) -> re.Pattern[str] | None:
+    """One pattern for a character's capitalised names, None when it has none."""
+    names = [n for n in names if n[:1].isupper()]
+    return re.compile("|".join(rf"\b{re.escape(n)}\b" for n in names)) if names else None
+
+
+def borrowed_first_names(cast: list[tuple[str, list[str]]], text: str) -> dict[str, int]:
+    """A bare first name the cast gives one character that is the first name of another
+    one's full name ("John" listed for John Beaver; the boy John Andrew), read as the other
+    when the story writes it beside the first one's other names ("John rode off; Beaver
+    watched"): nobody is called by two names in one sentence. Cast key -> cast index, for
+    the few such names where that happens in at least 3 sentences, twice as often as
+    beside the other's names."""
+    owners: dict[str, int] = {}
+    for idx, (name, aliases) in enumerate(cast):
+        for a in [name, *aliases]:
+            owners.setdefault(a, idx)
+    out: dict[str, int] = {}
+    for word, a_idx in owners.items():
+        if " " in word or not word[:1].isupper() or not word.isalpha():
+            continue
+        rivals = {
+            idx
+            for idx, (name, aliases) in enumerate(cast)
+            if idx != a_idx and word not in aliases and word != name
+            and any(n.split()[0] == word and len(n.split()) > 1 for n in [name, *aliases])
+        }
+        if len(rivals) != 1:
+            continue
+        b_idx = rivals.pop()
+        bare = re.compile(rf"\b{re.escape(word)}\b(?![ -][A-Z])")
+        if bare.search(text) is None:
+            continue
+
+        a_names = other_names([n for n in [cast[a_idx][0], *cast[a_idx][1]] if word not in n.split()])
+        b_names = other_names([n for n in [cast[b_idx][0], *cast[b_idx][1]] if n != word])
+        if a_names is None:
+            continue
+        beside_a = beside_b = 0
+        for m in SENTENCE.finditer(text):
+            sentence = m.group()
+            if word not in sentence or not bare.search(sentence):
+                continue
+            beside_a += bool(a_names.search(sentence))
+            beside_b += bool(b_names is not None and b_names.search(sentence))
+        if beside_a >= 3 and beside_a > 2 * beside_b:
+            out[cast_key(word)] = b_idx
+    return out
 
 
 def misspelt_aliases(cast: list[tuple[str, list[str]]], unseen: set[str], forms: dict[str, Form]) -> None:
