@@ -191,3 +191,8 @@ def test_a_role_the_story_ties_to_a_name_is_that_character() -> None:
     )
     doc = passage(text, cast, ranker=False)
     assert [q.speaker for q in doc.quotes] == ["turton", "tobin", "callendar"]
+
+
+def test_an_aside_that_names_the_subject_is_the_speaker() -> None:
+    text = 'Milly sat with Ada.\nHer uncle, Tobin Hale, used to say "A job half done is not done at all," about lawns.\n'
+    assert speakers(text) == ["tobin"]

@@ -1206,6 +1206,9 @@ def aside_subject(ctx: Context, toks: list[tuple[int, int, str]], v: int) -> Ref
         if i <= 0 or toks[i][2] != "," or toks[i + 1][2] in ("and", "but", "then", "or"):
             return None
         relative = toks[i + 1][2] in RELATIVES  # "met by Mr. Allen, who, on hearing it, said"
+        named, end = ref_at(ctx, toks, i + 1)
+        if named is not None and named.kind == "name" and named.cid and end == toks[j - 1][1]:
+            return named  # "My grandfather, Richard Gilmore, used to say": the aside names him
         for a in range(max(0, i - 4), i):
             ref, end = ref_at(ctx, toks, a)
             if ref is not None and ref.cid and ref.kind != "pronoun" and end == toks[i - 1][1]:
@@ -1915,12 +1918,13 @@ def read_paragraph(
 def leads_in(text: str, q: Quote, tag: Tag) -> bool:
     """Whether the tag's verb leads straight into the quotation, a few words at most between
     ("Mrs. Turton called out, "She's better,"", "uttered a rapid "I know.""): words said,
-    however short, not a title or a scare quote."""
+    however short, not a title or a scare quote ("She thought of "The Duke's Daughter"")."""
     if not tag.verb or tag.speaker is None:
         return False
     before = text[max(0, q.start - 40) : max(0, q.start - 1)].lower()
     at = before.rfind(tag.verb)
-    return at >= 0 and len(before) - at - len(tag.verb) <= 20
+    between = before[at + len(tag.verb) :] if at >= 0 else ""
+    return at >= 0 and len(between) <= 20 and not words(between) & OBJECT_PREPS  # not "thought of"
 
 
 def last_subject(ctx: Context, text: str, tail: tuple[int, int]) -> str | None:
