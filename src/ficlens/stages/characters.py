@@ -1264,7 +1264,7 @@ def borrowed_first_names(cast: list[tuple[str, list[str]]], text: str) -> dict[s
     for idx, (name, aliases) in enumerate(cast):
         for a in [name, *aliases]:
             owners.setdefault(a, idx)
-    out: dict[str, int] = {}
+    borrowed: list[tuple[str, int, int]] = []
     for word, a_idx in owners.items():
         if " " in word or not word[:1].isupper() or not word.isalpha():
             continue
@@ -1274,20 +1274,20 @@ def borrowed_first_names(cast: list[tuple[str, list[str]]], text: str) -> dict[s
             if idx != a_idx and word not in aliases and word != name
             and any(n.split()[0] == word and len(n.split()) > 1 for n in [name, *aliases])
         }
-        if len(rivals) != 1:
-            continue
-        b_idx = rivals.pop()
-        bare = re.compile(rf"\b{re.escape(word)}\b(?![ -][A-Z])")
-        if bare.search(text) is None:
-            continue
-
+        if len(rivals) == 1:
+            borrowed.append((word, a_idx, rivals.pop()))
+    if not borrowed:
+        return {}
+    sentences = [m.group() for m in SENTENCE.finditer(text)]
+    out: dict[str, int] = {}
+    for word, a_idx, b_idx in borrowed:
         a_names = other_names([n for n in [cast[a_idx][0], *cast[a_idx][1]] if word not in n.split()])
-        b_names = other_names([n for n in [cast[b_idx][0], *cast[b_idx][1]] if n != word])
         if a_names is None:
             continue
+        b_names = other_names([n for n in [cast[b_idx][0], *cast[b_idx][1]] if n != word])
+        bare = re.compile(rf"\b{re.escape(word)}\b(?![ -][A-Z])")
         beside_a = beside_b = 0
-        for m in SENTENCE.finditer(text):
-            sentence = m.group()
+        for sentence in sentences:
             if word not in sentence or not bare.search(sentence):
                 continue
             beside_a += bool(a_names.search(sentence))

@@ -384,12 +384,13 @@ def too_old_or_young(ctx: Context, noun: str, old: bool) -> set[str]:
     if noun not in YOUNG_NOUNS and not old:
         return set()
     banned = YOUTH_TITLES if old else ELDER_TITLES
-    out = set()
-    for c in ctx.doc.characters:
-        titles = {a.split()[0].lower().rstrip(".") for a in [c.name, *c.aliases] if a.split()}
-        if titles & banned:
-            out.add(c.id)
-    return out
+    return {c.id for c in ctx.doc.characters if name_heads(c) & banned}
+
+
+def name_heads(c: Character) -> set[str]:
+    """The first word of each of a character's names, lower case, dot dropped: its titles
+    ("mrs", "major") among first names."""
+    return {a.split()[0].lower().rstrip(".") for a in (c.name, *c.aliases) if a.split()}
 
 
 APPOSED = re.compile(r",? the (?:[a-z]+ )?([A-Za-z]+)\b")
@@ -481,7 +482,7 @@ def relative_of(ctx: Context, possessive: str, offset: int, gender: str) -> str 
         chosen = both or (by_name if len(by_name) == 1 else []) or kin
         if noun in ELDER_KIN:
             senior = [
-                c for c in chosen if any(a.split()[0].lower().rstrip(".") in SENIOR_TITLES for a in (c.name, *c.aliases) if a)
+                c for c in chosen if name_heads(c) & SENIOR_TITLES
             ]
             chosen = senior or chosen
         back = ctx.turns[-2].speaker if len(ctx.turns) >= 2 else None
@@ -1223,16 +1224,23 @@ def gerund_owner(ctx: Context, toks: list[tuple[int, int, str]], v: int) -> Ref 
     if not toks[v][2].endswith("ing"):
         return None
     for a in range(max(0, v - 6), v):
-        hit = ctx.name_at.get(toks[a][0])
-        if hit is None:
-            continue
-        m = POSSESSED.match(ctx.doc.text, hit[0])
-        if m is not None and m.start(1) <= toks[v][0] and toks[v][1] <= m.end(1):
+        if owns(ctx, toks[a], toks[v]):
+            hit = ctx.name_at[toks[a][0]]
             return Ref(hit[1], hit[2], toks[a][0])
     return None
 
 
+def owns(ctx: Context, name: tuple[int, int, str], owned: tuple[int, int, str]) -> bool:
+    """Whether the name starting at token `name` is a possessive whose next words hold token
+    `owned` ("Sir Thomas's saying", "Miss Tilney s saying", "May's voice")."""
+    hit = ctx.name_at.get(name[0])
+    m = POSSESSED.match(ctx.doc.text, hit[0]) if hit is not None else None
+    return m is not None and m.start(1) <= owned[0] and owned[1] <= m.end(1)
+
+
 UTTERANCE_LINKS = words("was were is of had been this then always ever , : -- \u2014")
+UTTERANCE_NOUNS = SPEECH_NOUNS | words("declaration voice")
+"""Nouns whose owner leads into a quotation: "Mary's declaration was,", "May's voice:"."""
 
 
 def possessed_utterance(ctx: Context, toks: list[tuple[int, int, str]]) -> Ref | None:
@@ -1240,20 +1248,16 @@ def possessed_utterance(ctx: Context, toks: list[tuple[int, int, str]]) -> Ref |
     reply was, "..."", "Mr. Rushworth's repeated question of, "..."", "his answer was:",
     "after an interval May's voice:"."""
     for i in range(len(toks) - 1, max(-1, len(toks) - 7), -1):
-        if toks[i][2] not in SPEECH_NOUNS and toks[i][2] not in ("declaration", "voice"):
+        if toks[i][2] not in UTTERANCE_NOUNS:
             continue
         if any(t[2] not in UTTERANCE_LINKS for t in toks[i + 1 :]):
             return None
         for j in range(i - 1, max(-1, i - 6), -1):
-            word = toks[j][2]
-            if word in ("his", "her", "my") and j >= i - 3:
+            if toks[j][2] in ("his", "her", "my") and j >= i - 3:
                 return utterance_owner(ctx, toks, j)
             hit = ctx.name_at.get(toks[j][0])
             if hit is not None:
-                m = POSSESSED.match(ctx.doc.text, hit[0])
-                if m is None or m.start(1) > toks[i][0] or m.end(1) < toks[i][1]:
-                    return None
-                return Ref(hit[1], hit[2], toks[j][0])
+                return Ref(hit[1], hit[2], toks[j][0]) if owns(ctx, toks[j], toks[i]) else None
         return None
     return None
 
