@@ -13,7 +13,7 @@ narration mention (name or resolved pronoun) of a given gender before an offset.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,8 +62,18 @@ class CorefResult:
         return {"by_token": self.by_token, "by_offset": self.by_offset, "timeline": self.timeline}
 
 
-def resolve(doc: Document, toks: Any) -> CorefResult:
-    """Resolve narration pronouns of `doc` to its characters (see the module docstring)."""
+def resolve(
+    doc: Document,
+    toks: Any,
+    sentence_decay: float = SENTENCE_DECAY,
+    paragraph_decay: float = PARAGRAPH_DECAY,
+) -> CorefResult:
+    """Resolve narration pronouns of `doc` to its characters (see the module docstring).
+
+    Paragraphs are those of the `paragraphs` layer when there is one: a hard-wrapped text
+    (a line break every 70 characters, as in Project Gutenberg files) has one paragraph per
+    blank line, not per line. The decays can be set for readers that want a longer memory
+    (the speakers stage)."""
     text = doc.text
     quotes = QuoteIndex(quote_spans(doc))
     gender = {c.id: c.gender for c in doc.characters}
@@ -87,14 +97,20 @@ def resolve(doc: Document, toks: Any) -> CorefResult:
     prev_end = 0
     skip_until = -1
     n = len(toks)
+    paragraphs = doc.layers.get("paragraphs")
+    starts = [p[0] for p in paragraphs] if paragraphs else None
     for i in range(n):
         s, e = toks.start[i], toks.end[i]
-        if "\n" in text[prev_end:s]:
+        if starts is not None:
+            new_paragraph = bisect_right(starts, s) > bisect_right(starts, prev_end)
+        else:
+            new_paragraph = "\n" in text[prev_end:s]
+        if new_paragraph:
             for k in salience:
-                salience[k] *= PARAGRAPH_DECAY
+                salience[k] *= paragraph_decay
         elif toks.sent_start[i]:
             for k in salience:
-                salience[k] *= SENTENCE_DECAY
+                salience[k] *= sentence_decay
         prev_end = e
         if s < skip_until:
             continue

@@ -54,6 +54,7 @@ from ficlens.attribution.lexicon import (
 from ficlens.attribution.lexicon import TAG_VERBS as TAG_VERB_FORMS
 from ficlens.attribution.mentions import TITLES, MentionIndex, mention_index
 from ficlens.attribution.ranker import Ranker, load_ranker, log_scale
+from ficlens.coreference import resolve
 from ficlens.document import Character, Document, Quote
 from ficlens.names import TITLES as TITLE_GENDERS
 from ficlens.names import rank_of, title_key
@@ -1505,6 +1506,7 @@ def attribute(
         return
     text = doc.text
     idx, pronouns = mention_index(doc)
+    pronouns = attribution_pronouns(doc) or pronouns
     ctx = Context(
         doc,
         idx,
@@ -1563,6 +1565,26 @@ def attribute(
         set_speaker(q, original.speaker, "implicit", 0.6)
         q.speech = "thought"
         q.addressees = []
+
+
+ATTRIBUTION_DECAY = (0.85, 0.3)
+"""Sentence and paragraph decays of the pronoun reading the speakers stage weighs pronoun
+tags with. The coref stage's own decays (0.5, 0.2) are tuned on LitBank's 2,000-word
+excerpts, where a "she" mostly means the last woman named; across a novel's dialogue scenes
+the one a run of "she"s follows is the one the scene is about, and a longer memory finds
+her. PDNC, gold cast, 18 novels in sample with the shipped ranker: 0.8129 with the coref
+stage's reading, 0.8156 with this one (0.8155 at (0.85, 0.4), 0.8143 at (0.7, 0.3),
+0.8110 with no sentence decay); LitBank pronoun accuracy would fall from 0.728 to 0.698
+with it, so the coref stage keeps its own."""
+
+
+def attribution_pronouns(doc: Document) -> dict[int, str]:
+    """Narration pronoun offset -> character, resolved with ATTRIBUTION_DECAY (empty when the
+    document has no token layer: then the coref stage's mentions are used)."""
+    toks = doc.layers.get("tokens")
+    if toks is None or not doc.characters:
+        return {}
+    return resolve(doc, toks, *ATTRIBUTION_DECAY).by_offset
 
 
 def introduces(text: str, q: Quote, piece: tuple[int, int]) -> bool:
