@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
 import time
 from pathlib import Path
 
 from conftest import SEEDS, analyze, require_shared
 from ficlens.api import analyze_text
-from ficlens.coreference import antecedent_before
+from ficlens.coreference import antecedent_before, resolve
 from ficlens.document import Document, Source
 from ficlens.pipeline import Config, Pipeline
 
@@ -61,6 +62,24 @@ def test_first_person_mentions_go_to_the_narrator() -> None:
     assert {"I", "my"} <= words
     julien = next(c for c in result["characters"] if c["name"] == "Julien")
     assert "I" not in {result["text"][s:e] for s, e in julien["mentions"]}
+
+
+def test_a_hard_wrapped_line_is_not_a_paragraph() -> None:
+    """With everything forgotten at a paragraph break, "she" on the second line of a
+    hard-wrapped paragraph still finds Anne, named on its first line; past the blank line
+    only the story's dominant woman is left."""
+    paras = [
+        "Diana Barry lived on the next farm. Diana rode over on Sundays, and Diana always "
+        "brought a basket of apples for the kitchen.",
+        "That evening Anne Shirley walked slowly home along the muddy lane past the mill, "
+        "and then she stopped at the gate.",
+    ]
+    text = "\n\n".join(textwrap.fill(p, 60) for p in paras) + "\n"
+    doc = analyze_text(text)
+    assert doc.layers["paragraph_layout"] == "block"
+    names = {c.id: c.name for c in doc.characters}
+    forgetful = resolve(doc, doc.layers["tokens"], sentence_decay=1.0, paragraph_decay=0.0)
+    assert names[forgetful.by_offset[text.index("she stopped")]] == "Anne Shirley"
 
 
 def test_quoted_pronouns_are_left_to_speakers() -> None:

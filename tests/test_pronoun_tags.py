@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from conftest import passage, pdnc_speakers_stage, require_shared
+from ficlens.api import analyze_text
 from ficlens.stages.speakers import (
     SALIENCE_FEATURES,
     SALIENCE_WEIGHTS,
+    attribution_pronouns,
     opens_sentence,
 )
 
@@ -56,6 +58,22 @@ def test_a_sentence_opener_is_read_through_connectives() -> None:
     assert not opens_sentence(text, text.index("Diana"))
     tagged = '"It is over," she said.'
     assert opens_sentence(tagged, tagged.index("she"))
+
+
+def test_pronoun_tags_read_a_longer_memory_than_coref() -> None:
+    """After a run of "she"s about Mara, one sentence about Ada does not take the next
+    "she" from her in the reading pronoun tags weigh; the coref stage's quicker decay,
+    tuned on LitBank, gives it to Ada."""
+    text = (
+        "Mara came home late from the market. She hung her wet coat by the door. She lit the "
+        "stove and warmed her hands. She thought about the long walk back. Ada had left the "
+        "lamp on. She sat down at the table.\n"
+    )
+    doc = analyze_text(text)
+    names = {c.id: c.name for c in doc.characters}
+    she = text.index("She sat")
+    assert names[attribution_pronouns(doc)[she]] == "Mara"
+    assert names[doc.layers["coref"]["by_offset"][she]] == "Ada"
 
 
 def test_pronoun_tags_on_a_held_out_pdnc_novel() -> None:
